@@ -1,0 +1,133 @@
+import type { ValidationIssue } from "../validation";
+
+/** Day counts of the lake's lifecycle rules (seed §1.4). */
+export interface LakeLifecycleArgs {
+  /** Days before raw/ objects move to STANDARD_IA; S3 requires at least 30. @default 30 */
+  rawToInfrequentAccessDays?: number;
+  /** Days before raw/ objects move to GLACIER; at least 30 days after the STANDARD_IA move. @default 90 */
+  rawToGlacierDays?: number;
+  /** Days after which training checkpoints under artifacts/checkpoints/ expire. @default 14 */
+  checkpointExpirationDays?: number;
+  /** Days after which incomplete multipart uploads are aborted. @default 7 */
+  abortIncompleteMultipartUploadDays?: number;
+  /** Days a version stays after it stops being current, before it is deleted. @default 30 */
+  noncurrentVersionExpirationDays?: number;
+  /** Days server access logs are kept in the log bucket. @default 365 */
+  accessLogRetentionDays?: number;
+}
+
+/**
+ * What happens to the lake's buckets and key when they leave the stack.
+ * - `protect`: Pulumi refuses to delete them (protect) and, if forced, leaves them in AWS (retainOnDelete).
+ * - `retain`: `pulumi destroy` drops them from the stack but leaves them, and their data, in AWS.
+ * - `destroy`: they are deleted with the stack, objects included (forceDestroy). Never allowed in production.
+ */
+export type DeletionPolicy = "protect" | "retain" | "destroy";
+export const DELETION_POLICIES: readonly DeletionPolicy[] = ["protect", "retain", "destroy"];
+
+export interface DataLakeArgs {
+  /** Lifecycle day counts. @default the seed's values, see {@link LakeLifecycleArgs} */
+  lifecycle?: LakeLifecycleArgs;
+  /**
+   * Deny every request that does not use TLS, by bucket policy. Turn off only for emulators that enforce
+   * bucket policies without their conditions (moto). @default true
+   */
+  tlsOnly?: boolean;
+  /** See {@link DeletionPolicy}. @default "protect" */
+  deletionPolicy?: DeletionPolicy;
+  /** Waiting period before a deleted KMS key is destroyed, 7 to 30 days. @default 30 */
+  kmsKeyDeletionWindowDays?: number;
+  /** Tags for every resource of the lake. @default {} */
+  tags?: Record<string, string>;
+}
+
+export type ResolvedLakeLifecycle = Required<LakeLifecycleArgs>;
+
+export interface ResolvedDataLakeArgs {
+  readonly lifecycle: ResolvedLakeLifecycle;
+  readonly tlsOnly: boolean;
+  readonly deletionPolicy: DeletionPolicy;
+  readonly kmsKeyDeletionWindowDays: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The seed's lifecycle (§1.4) plus housekeeping rules. */
+export const DEFAULT_LAKE_LIFECYCLE: ResolvedLakeLifecycle = {
+  rawToInfrequentAccessDays: 30,
+  rawToGlacierDays: 90,
+  checkpointExpirationDays: 14,
+  abortIncompleteMultipartUploadDays: 7,
+  noncurrentVersionExpirationDays: 30,
+  accessLogRetentionDays: 365,
+};
+
+/** S3 keeps objects at least 30 days in STANDARD_IA: before the move, and again before the next one. */
+export const S3_MIN_DAYS_IN_STANDARD_IA = 30;
+
+export function resolveDataLakeArgs(args: DataLakeArgs = {}): ResolvedDataLakeArgs {
+  return {
+    lifecycle: { ...DEFAULT_LAKE_LIFECYCLE, ...definedOnly(args.lifecycle ?? {}) },
+    tlsOnly: args.tlsOnly ?? true,
+    deletionPolicy: args.deletionPolicy ?? "protect",
+    kmsKeyDeletionWindowDays: args.kmsKeyDeletionWindowDays ?? 30,
+    tags: { ...(args.tags ?? {}) },
+  };
+}
+
+/** Every problem with resolved lake arguments; empty when they are valid. Paths are relative to the args. */
+export function validateDataLakeArgs(args: ResolvedDataLakeArgs): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const lc = args.lifecycle;
+  const wholeDays = (key: keyof ResolvedLakeLifecycle, min: number): boolean => {
+    const value = lc[key];
+    if (!Number.isInteger(value) || value < min || value > 36500) {
+      issues.push({
+        path: `lifecycle.${key}`,
+        value,
+        expected: `a whole number of days from ${min} to 36500`,
+      });
+      return false;
+    }
+    return true;
+  };
+
+  const iaOk = wholeDays("rawToInfrequentAccessDays", S3_MIN_DAYS_IN_STANDARD_IA);
+  if (wholeDays("rawToGlacierDays", 1) && iaOk) {
+    const earliest = lc.rawToInfrequentAccessDays + S3_MIN_DAYS_IN_STANDARD_IA;
+    if (lc.rawToGlacierDays < earliest) {
+      issues.push({
+        path: "lifecycle.rawToGlacierDays",
+        value: lc.rawToGlacierDays,
+        expected:
+          `at least ${earliest}: ${S3_MIN_DAYS_IN_STANDARD_IA} days after ` +
+          `lifecycle.rawToInfrequentAccessDays (${lc.rawToInfrequentAccessDays}), as S3 keeps objects ` +
+          `${S3_MIN_DAYS_IN_STANDARD_IA} days in STANDARD_IA before moving them on`,
+      });
+    }
+  }
+  wholeDays("checkpointExpirationDays", 1);
+  wholeDays("abortIncompleteMultipartUploadDays", 1);
+  wholeDays("noncurrentVersionExpirationDays", 1);
+  wholeDays("accessLogRetentionDays", 1);
+
+  const window = args.kmsKeyDeletionWindowDays;
+  if (!Number.isInteger(window) || window < 7 || window > 30) {
+    issues.push({
+      path: "kmsKeyDeletionWindowDays",
+      value: window,
+      expected: "a whole number of days from 7 to 30",
+    });
+  }
+  if (!DELETION_POLICIES.includes(args.deletionPolicy)) {
+    issues.push({
+      path: "deletionPolicy",
+      value: args.deletionPolicy,
+      expected: `one of ${DELETION_POLICIES.join(", ")}`,
+    });
+  }
+  return issues;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

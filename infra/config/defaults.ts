@@ -1,0 +1,47 @@
+import type { DataLakeArgs } from "../../components/data-lake/args";
+
+export const ENVIRONMENTS = ["local", "dev", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export interface EnvironmentDefaults {
+  readonly features: { readonly dataLake: boolean };
+  readonly dataLake: DataLakeArgs;
+}
+
+/**
+ * Every per-environment default, in one place. A stack file overrides any of them; the component's own
+ * defaults (the seed's numbers) apply to whatever neither sets.
+ */
+export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefaults>> = {
+  // Emulator stacks: moto enforces bucket policies without their conditions, so a TLS-only deny would
+  // refuse every request; and a sandbox holds no data worth keeping past its life.
+  local: {
+    features: { dataLake: true },
+    dataLake: {
+      deletionPolicy: "retain",
+      tlsOnly: false,
+      lifecycle: { noncurrentVersionExpirationDays: 7, accessLogRetentionDays: 30 },
+    },
+  },
+  dev: {
+    features: { dataLake: true },
+    dataLake: {
+      deletionPolicy: "retain",
+      lifecycle: { noncurrentVersionExpirationDays: 7, accessLogRetentionDays: 30 },
+    },
+  },
+  staging: {
+    features: { dataLake: true },
+    dataLake: {
+      deletionPolicy: "retain",
+      lifecycle: { noncurrentVersionExpirationDays: 30, accessLogRetentionDays: 90 },
+    },
+  },
+  prod: {
+    features: { dataLake: true },
+    dataLake: {
+      deletionPolicy: "protect",
+      lifecycle: { noncurrentVersionExpirationDays: 90, accessLogRetentionDays: 365 },
+    },
+  },
+};

@@ -1,0 +1,272 @@
+import { z } from "zod";
+
+import {
+  resolveDataLakeArgs,
+  validateDataLakeArgs,
+  type DataLakeArgs,
+  type ResolvedDataLakeArgs,
+} from "../../components/data-lake/args";
+import {
+  closestMatch,
+  prefixIssues,
+  ValidationError,
+  type ValidationIssue,
+} from "../../components/validation";
+import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment } from "./defaults";
+import { StackConfigSchema } from "./schema";
+
+export { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment } from "./defaults";
+
+/** The project's config namespace: keys in `Pulumi.<stack>.yaml` read `mlplat:<key>`. */
+export const NAMESPACE = "mlplat";
+/** Stack settings that live in another namespace, by their key in the schema. */
+const FOREIGN_KEYS: Readonly<Record<string, string>> = { region: "aws:region" };
+
+export const REQUIRED_TAGS = ["Project", "Environment", "CostCenter", "Owner"] as const;
+
+/** A stack's settings after validation, with every default applied. */
+export interface StackConfig {
+  readonly stack: string;
+  readonly environment: Environment;
+  readonly region: string;
+  /** Tags for every taggable resource; always carries Project, Environment, CostCenter and Owner. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly features: { readonly dataLake: boolean };
+  readonly dataLake: ResolvedDataLakeArgs;
+}
+
+/**
+ * Parses and validates a stack's config, as Pulumi hands it to a program (`pulumi.runtime.allConfig()`: every
+ * key namespaced, objects as JSON text). Throws a {@link ValidationError} listing every problem at once.
+ */
+export function loadStackConfig(stack: string, config: Readonly<Record<string, string>>): StackConfig {
+  const { input, issues } = configInput(config);
+  const parsed = StackConfigSchema.safeParse(input);
+  const structural = parsed.success ? [] : parsed.error.issues.flatMap((i) => toIssues(i, input));
+  issues.push(...structural);
+
+  // Semantic rules run on whatever is well-formed, so one bad key does not hide another's problem.
+  const flagged = new Set(issues.map((i) => i.path));
+  const environment = pick(input, ["environment"], (v): v is Environment =>
+    ENVIRONMENTS.includes(v as Environment),
+  );
+  const defaults = ENVIRONMENT_DEFAULTS[environment ?? "dev"];
+  const lakeInput = withoutFlagged(asRecord(input.dataLake), "mlplat:dataLake", flagged) as DataLakeArgs;
+  const tags = buildTags(asRecord(input.tags), environment);
+  const dataLake = resolveDataLakeArgs({
+    ...defaults.dataLake,
+    ...lakeInput,
+    lifecycle: { ...defaults.dataLake.lifecycle, ...lakeInput.lifecycle },
+    tags,
+  });
+  const semantic = [
+    ...prefixIssues(`${NAMESPACE}:dataLake`, validateDataLakeArgs(dataLake)),
+    ...environmentRules(environment, dataLake, asRecord(input.tags)),
+  ];
+  issues.push(...semantic.filter((i) => !flagged.has(i.path)));
+
+  if (issues.length > 0 || !parsed.success) {
+    throw new ValidationError(`stack ${stack}: invalid config`, issues);
+  }
+  const features = { ...defaults.features, ...definedOnly(parsed.data.features ?? {}) };
+  return {
+    stack,
+    environment: parsed.data.environment,
+    region: parsed.data.region,
+    tags,
+    features,
+    dataLake,
+  };
+}
+
+/** Rules that depend on the environment: what production must keep, what only an emulator may relax. */
+function environmentRules(
+  environment: Environment | undefined,
+  lake: ResolvedDataLakeArgs,
+  tags: Record<string, unknown>,
+): ValidationIssue[] {
+  if (environment === undefined) return [];
+  const issues: ValidationIssue[] = [];
+  if (environment === "prod" && lake.deletionPolicy !== "protect") {
+    issues.push({
+      path: `${NAMESPACE}:dataLake.deletionPolicy`,
+      value: lake.deletionPolicy,
+      expected: `"protect" in a prod environment: production data is never deleted with the stack`,
+    });
+  }
+  if (environment !== "local" && !lake.tlsOnly) {
+    issues.push({
+      path: `${NAMESPACE}:dataLake.tlsOnly`,
+      value: lake.tlsOnly,
+      expected: `true in a ${environment} environment: only emulator (local) stacks may accept plain HTTP`,
+    });
+  }
+  if (typeof tags.Environment === "string" && tags.Environment !== environment) {
+    issues.push({
+      path: `${NAMESPACE}:tags.Environment`,
+      value: tags.Environment,
+      expected: `${JSON.stringify(environment)}, the value of ${NAMESPACE}:environment (or leave it out)`,
+    });
+  }
+  return issues;
+}
+
+function buildTags(
+  given: Record<string, unknown>,
+  environment: Environment | undefined,
+): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [key, value] of Object.entries(given)) {
+    if (typeof value === "string") tags[key] = value;
+  }
+  if (environment !== undefined && tags.Environment === undefined) tags.Environment = environment;
+  return tags;
+}
+
+/** Turns Pulumi's flat config map into the schema's input: `mlplat:` keys unprefixed, objects parsed. */
+function configInput(config: Readonly<Record<string, string>>): {
+  input: Record<string, unknown>;
+  issues: ValidationIssue[];
+} {
+  const input: Record<string, unknown> = {};
+  const issues: ValidationIssue[] = [];
+  for (const [schemaKey, foreignKey] of Object.entries(FOREIGN_KEYS)) {
+    if (config[foreignKey] !== undefined) input[schemaKey] = config[foreignKey];
+  }
+  for (const [key, raw] of Object.entries(config)) {
+    if (!key.startsWith(`${NAMESPACE}:`)) continue;
+    const name = key.slice(NAMESPACE.length + 1);
+    if (name in FOREIGN_KEYS) {
+      input[`${NAMESPACE}:${name}`] = raw; // rejected below as an unknown key, with a pointer to the right one
+      continue;
+    }
+    const text = raw.trim();
+    if (text.startsWith("{") || text.startsWith("[")) {
+      try {
+        input[name] = JSON.parse(text) as unknown;
+      } catch {
+        issues.push({ path: key, value: raw, expected: "a YAML map or list (its JSON form did not parse)" });
+      }
+    } else {
+      input[name] = raw;
+    }
+  }
+  return { input, issues };
+}
+
+/** The display path of a schema path: `["dataLake","lifecycle"]` reads `mlplat:dataLake.lifecycle`. */
+function displayPath(path: readonly PropertyKey[]): string {
+  const [head, ...rest] = path.map(String);
+  if (head === undefined) return `${NAMESPACE}:`;
+  const root = FOREIGN_KEYS[head] ?? (head.includes(":") ? head : `${NAMESPACE}:${head}`);
+  return [root, ...rest].join(".");
+}
+
+function toIssues(issue: z.core.$ZodIssue, input: Record<string, unknown>): ValidationIssue[] {
+  if (issue.code === "unrecognized_keys") {
+    const known = knownKeys(issue.path);
+    return issue.keys.map((key) => {
+      const path = [...issue.path, key];
+      const suggestion = closestMatch(key, known.map(String));
+      const listed = known
+        .map(
+          (k) =>
+            displayPath([...issue.path, k])
+              .split(".")
+              .pop() ?? k,
+        )
+        .join(", ");
+      const foreign = issue.path.length === 0 ? FOREIGN_KEYS[key.replace(`${NAMESPACE}:`, "")] : undefined;
+      const hint = foreign
+        ? `; set it as ${foreign}`
+        : suggestion
+          ? `; did you mean ${
+              displayPath([...issue.path, suggestion])
+                .split(".")
+                .pop() ?? suggestion
+            }?`
+          : "";
+      return {
+        path: displayPath(path),
+        value: valueAt(input, path),
+        expected: `no such key: known keys here are ${listed}${hint}`,
+      };
+    });
+  }
+  const value = valueAt(input, issue.path);
+  let expected = issue.message;
+  if (issue.code === "invalid_type" && expected.startsWith("Invalid input")) {
+    expected = `${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`;
+  }
+  if (value === undefined) expected += " (this key is required)";
+  return [{ path: displayPath(issue.path), value, expected }];
+}
+
+/** The keys the schema accepts at an object path. */
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType = StackConfigSchema;
+  for (const key of path) {
+    schema = unwrap(schema);
+    if (!(schema instanceof z.ZodObject)) return [];
+    const next = (schema.shape as Record<string, z.ZodType | undefined>)[String(key)];
+    if (next === undefined) return [];
+    schema = next;
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault) {
+    current = current.unwrap() as z.ZodType;
+  }
+  return current;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function pick<T>(
+  input: Record<string, unknown>,
+  path: string[],
+  guard: (v: unknown) => v is T,
+): T | undefined {
+  const value = valueAt(input, path);
+  return guard(value) ? value : undefined;
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+/** A copy of a config object without the keys that already have a structural problem. */
+function withoutFlagged(
+  value: Record<string, unknown>,
+  path: string,
+  flagged: Set<string>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = `${path}.${key}`;
+    if (flagged.has(childPath)) continue;
+    const record = asRecord(child);
+    out[key] =
+      child !== null && typeof child === "object" && !Array.isArray(child)
+        ? withoutFlagged(record, childPath, flagged)
+        : child;
+  }
+  return out;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

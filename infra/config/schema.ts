@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+import { DELETION_POLICIES } from "../../components/data-lake/args";
+import { ENVIRONMENTS } from "./defaults";
+
+/**
+ * The shape and types of every stack setting. Semantic rules (day counts in order, what production allows)
+ * live with the components and in ./index.ts, so that they also run when an unrelated key is malformed.
+ * Every object is strict: an unknown key is an error, never silently ignored.
+ */
+
+const days = z.number({ error: "a whole number of days" });
+const tagValue = z
+  .string({ error: "a string" })
+  .min(1, { error: "a non-empty string" })
+  .max(256, { error: "at most 256 characters (an AWS tag value limit)" });
+
+export const TagsSchema = z
+  .object({
+    Project: tagValue,
+    CostCenter: tagValue,
+    Owner: tagValue,
+    Environment: tagValue.optional(),
+  })
+  .catchall(tagValue)
+  .superRefine((tags, ctx) => {
+    for (const key of Object.keys(tags)) {
+      if (key.length > 128 || key.toLowerCase().startsWith("aws:")) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          input: key,
+          message: "a tag key of at most 128 characters that does not start with aws:",
+        });
+      }
+    }
+  });
+
+export const FeaturesSchema = z.strictObject({
+  dataLake: z.boolean({ error: "true or false" }).optional(),
+});
+
+export const LifecycleSchema = z.strictObject({
+  rawToInfrequentAccessDays: days.optional(),
+  rawToGlacierDays: days.optional(),
+  checkpointExpirationDays: days.optional(),
+  abortIncompleteMultipartUploadDays: days.optional(),
+  noncurrentVersionExpirationDays: days.optional(),
+  accessLogRetentionDays: days.optional(),
+});
+
+export const DataLakeConfigSchema = z.strictObject({
+  lifecycle: LifecycleSchema.optional(),
+  tlsOnly: z.boolean({ error: "true or false" }).optional(),
+  deletionPolicy: z
+    .enum(DELETION_POLICIES as [string, ...string[]], { error: `one of ${DELETION_POLICIES.join(", ")}` })
+    .optional(),
+  kmsKeyDeletionWindowDays: days.optional(),
+});
+
+/** The stack's settings, keyed as in `Pulumi.<stack>.yaml` without the `mlplat:` namespace (plus `region`). */
+export const StackConfigSchema = z.strictObject({
+  environment: z.enum(ENVIRONMENTS, { error: `one of ${ENVIRONMENTS.join(", ")}` }),
+  region: z
+    .string({ error: "an AWS region name such as ap-northeast-2" })
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "an AWS region name such as ap-northeast-2" }),
+  tags: TagsSchema,
+  features: FeaturesSchema.optional(),
+  dataLake: DataLakeConfigSchema.optional(),
+});
+
+export type StackConfigInput = z.infer<typeof StackConfigSchema>;
