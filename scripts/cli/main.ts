@@ -1,0 +1,60 @@
+import { Command, CommanderError, Option } from "commander";
+
+import { formatIssue, isValidationError } from "../../components/validation";
+import { PLAN_FORMATS, renderPlan, type PlanFormat } from "./commands/plan";
+
+/** Exit codes: 0 success, 1 failure, 2 bad usage or bad config. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+class UsageError extends Error {}
+
+/** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const program = new Command("mlplat")
+    .description("ML/Data platform template on AWS: offline plans, guardrails and local sandboxes")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command("plan")
+    .description("Run a stack's program offline, under mocks, and print what it declares (no cloud calls)")
+    .requiredOption("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml is used, e.g. dev, prod, local")
+    .addOption(new Option("-f, --format <format>", "output format").choices(PLAN_FORMATS).default("text"))
+    .option("-C, --cwd <dir>", "folder of the Pulumi project (default: the nearest folder with Pulumi.yaml)")
+    .action(async (opts: { stack: string; format: PlanFormat; cwd?: string }) => {
+      const { runTemplateStack } = await import("./offline/project");
+      const result = await runTemplateStack({ stack: opts.stack, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+      process.stdout.write(`${renderPlan(result, opts.format)}\n`);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return EXIT.ok;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander already printed the message; help and version are not errors.
+    return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (isValidationError(err)) {
+    process.stderr.write(`mlplat: ${err.message.split("\n")[0] ?? ""}\n`);
+    for (const issue of err.issues) process.stderr.write(`  - ${formatIssue(issue)}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof Error && (err.name === "StackFileError" || err instanceof UsageError)) {
+    process.stderr.write(`mlplat: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  const message =
+    err instanceof Error
+      ? process.env.MLPLAT_DEBUG
+        ? (err.stack ?? err.message)
+        : err.message
+      : String(err);
+  process.stderr.write(`mlplat: ${message}\n`);
+  return EXIT.failure;
+}

@@ -1,0 +1,248 @@
+import type * as pulumiSdk from "@pulumi/pulumi";
+import {
+  MockMonitor,
+  type MockCallArgs,
+  type MockResourceArgs,
+  type Mocks,
+} from "@pulumi/pulumi/runtime/mocks";
+import { deserializeProperties, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+
+/** One resource the program declared, as recorded by the offline runner. */
+export interface DeclaredResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  /** URN of the parent resource; undefined for resources directly under the stack. */
+  readonly parent?: string;
+  /** The inputs as the provider would receive them; secrets read `[secret]`. */
+  readonly inputs: Record<string, unknown>;
+  /** Resource options that keep data: set only when true. */
+  readonly protect?: boolean;
+  readonly retainOnDelete?: boolean;
+  /** False for component resources. */
+  readonly custom: boolean;
+}
+
+export interface ProgramRun {
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: DeclaredResource[];
+  /** The stack outputs, resolved. */
+  readonly outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+  readonly project: string;
+  readonly stack: string;
+  /** Namespaced config as Pulumi passes it (`mlplat:tags` -> JSON text). */
+  readonly config: Record<string, string>;
+  readonly secretKeys?: readonly string[];
+  /** Runs the program: declares resources, returns the stack outputs (or a promise of them). */
+  readonly program: () => unknown;
+  /**
+   * The @pulumi/pulumi module the program uses. A program with its own node_modules has its own copy of the
+   * SDK, whose runtime state is separate: the mocks must be set on that copy. @default this project's SDK
+   */
+  readonly pulumi?: typeof pulumiSdk;
+}
+
+/** Thrown when a program calls an invoke that the offline runner cannot answer. */
+export class UnsupportedInvokeError extends Error {
+  override readonly name = "UnsupportedInvokeError";
+}
+
+/** The account id that mocked resources and invokes report. */
+export const OFFLINE_ACCOUNT_ID = "123456789012";
+const SECRET = "[secret]";
+
+/**
+ * Runs a Pulumi program under mocks, with no engine, CLI or cloud credentials, and records every resource it
+ * declares. Computed attributes (ids, ARNs, bucket names) get deterministic placeholder values. Only one run
+ * per process: the Pulumi runtime keeps process-wide state.
+ */
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pulumi = options.pulumi ?? (require("@pulumi/pulumi") as typeof pulumiSdk);
+  const region = options.config["aws:region"] ?? "us-east-1";
+  const recorded: DeclaredResource[] = [];
+  const mocks = offlineMocks(region);
+
+  pulumi.runtime.setAllConfig(options.config, [...(options.secretKeys ?? [])]);
+  await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
+  const monitor = new RecordingMonitor(mocks, options.project, options.stack, recorded);
+  pulumi.runtime.setMockOptions(monitor, options.project, options.stack, false);
+
+  const outputs = await pulumi.runtime.runInPulumiStack(
+    async () => (await options.program()) as pulumiSdk.Inputs,
+  );
+  return {
+    project: options.project,
+    stack: options.stack,
+    // Sorted by URN: registration order varies with promise scheduling, and diffs of plans should not.
+    resources: recorded
+      .filter((r) => !isStackOrDefaultProvider(r))
+      .map((r) => withoutStackParent(r))
+      .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),
+    outputs: plain(outputs ?? {}) as Record<string, unknown>,
+  };
+}
+
+function isStackOrDefaultProvider(r: DeclaredResource): boolean {
+  return (
+    r.type === "pulumi:pulumi:Stack" ||
+    (r.type.startsWith("pulumi:providers:") && r.name.startsWith("default"))
+  );
+}
+
+function withoutStackParent(r: DeclaredResource): DeclaredResource {
+  if (r.parent === undefined || !r.parent.includes("::pulumi:pulumi:Stack::")) return r;
+  const { parent: _parent, ...rest } = r;
+  return rest;
+}
+
+/** A mock monitor that also records each registration with its parent and data-keeping options. */
+class RecordingMonitor extends MockMonitor {
+  constructor(
+    mocks: Mocks,
+    private readonly project: string,
+    private readonly stack: string,
+    private readonly recorded: DeclaredResource[],
+  ) {
+    super(mocks);
+  }
+
+  override async registerResource(
+    req: RegisterResourceRequest,
+    callback: (err: unknown, res: unknown) => void,
+  ): Promise<void> {
+    const parent = req.getParent() || undefined;
+    const type = req.getType();
+    const name = req.getName();
+    this.recorded.push({
+      type,
+      name,
+      urn: urnOf(this.project, this.stack, parent, type, name),
+      ...(parent ? { parent } : {}),
+      inputs: plain(deserializeProperties(req.getObject())) as Record<string, unknown>,
+      ...(req.getProtect() ? { protect: true } : {}),
+      ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
+      custom: req.getCustom(),
+    });
+    return super.registerResource(req, callback);
+  }
+}
+
+interface RegisterResourceRequest {
+  getParent(): string;
+  getType(): string;
+  getName(): string;
+  getObject(): Parameters<typeof deserializeProperties>[0];
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getCustom(): boolean;
+}
+
+/** The URN the engine gives a resource (the same scheme as the SDK's mock monitor). */
+export function urnOf(
+  project: string,
+  stack: string,
+  parent: string | undefined,
+  type: string,
+  name: string,
+): string {
+  let qualified = type;
+  if (parent) {
+    const parentType = parent.split("::")[2]?.split("$").pop();
+    if (parentType) qualified = `${parentType}$${type}`;
+  }
+  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/** Deserialized property values as plain JSON: secrets masked, resource references by URN. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  if (record[specialSigKey] === specialSecretSig) return SECRET;
+  if (typeof (record as { isSecret?: unknown }).isSecret === "object") return SECRET; // an Output in outputs
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plain(v)]));
+}
+
+/**
+ * Mocked providers: each resource's state is its inputs plus plausible computed attributes; invokes known to
+ * be offline-safe get canned answers, and any other invoke fails loudly with its token.
+ */
+export function offlineMocks(region: string): Mocks {
+  return {
+    newResource(args: MockResourceArgs) {
+      const state = { ...(args.inputs as Record<string, unknown>), ...computedState(args, region) };
+      // Like the provider, a bucket's id is its name; other resources get a stable placeholder.
+      const id = args.type === "aws:s3/bucket:Bucket" ? String(state.bucket) : `${args.name}-id`;
+      return { id, state };
+    },
+    call(args: MockCallArgs) {
+      switch (args.token) {
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+          return {
+            accountId: OFFLINE_ACCOUNT_ID,
+            arn: `arn:aws:iam::${OFFLINE_ACCOUNT_ID}:user/offline`,
+            userId: "AIDAOFFLINE",
+            id: OFFLINE_ACCOUNT_ID,
+          };
+        case "aws:index/getRegion:getRegion": {
+          const name = (args.inputs as { region?: string; name?: string }).region ?? region;
+          return { name, region: name, id: name, description: name, endpoint: `ec2.${name}.amazonaws.com` };
+        }
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+          const names = ["a", "b", "c"].map((s) => `${region}${s}`);
+          return {
+            names,
+            zoneIds: names.map((_, i) => `${region}-az${i + 1}`),
+            id: region,
+            groupNames: [region],
+          };
+        }
+        case "aws:index/getPartition:getPartition":
+          return {
+            partition: "aws",
+            dnsSuffix: "amazonaws.com",
+            reverseDnsPrefix: "com.amazonaws",
+            id: "aws",
+          };
+        default:
+          throw new UnsupportedInvokeError(
+            `the program called the invoke ${args.token}, which the offline runner cannot answer without AWS ` +
+              `(known: getCallerIdentity, getRegion, getAvailabilityZones, getPartition)`,
+          );
+      }
+    },
+  };
+}
+
+function computedState(args: MockResourceArgs, region: string): Record<string, unknown> {
+  const inputs = args.inputs as Record<string, unknown>;
+  const [, module = "", kind = ""] = args.type.split(":");
+  const service = module.split("/")[0] ?? "";
+  const name = typeof inputs.name === "string" ? inputs.name : args.name;
+  switch (args.type) {
+    case "aws:s3/bucket:Bucket": {
+      const bucket = typeof inputs.bucket === "string" ? inputs.bucket : args.name;
+      return {
+        bucket,
+        arn: `arn:aws:s3:::${bucket}`,
+        bucketDomainName: `${bucket}.s3.amazonaws.com`,
+        region,
+      };
+    }
+    case "aws:kms/key:Key": {
+      const keyId = `${args.name}-key-id`;
+      return { keyId, arn: `arn:aws:kms:${region}:${OFFLINE_ACCOUNT_ID}:key/${keyId}` };
+    }
+    default:
+      if (!args.type.startsWith("aws:")) return {};
+      return {
+        name,
+        arn: `arn:aws:${service}:${service === "iam" ? "" : region}:${OFFLINE_ACCOUNT_ID}:${kind.toLowerCase()}/${name}`,
+      };
+  }
+}
