@@ -56,10 +56,11 @@ export class DataLake extends pulumi.ComponentResource {
   private readonly lakeName: string;
 
   constructor(name: string, args: DataLakeArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
-    super("mlplat:data-lake:DataLake", name, {}, opts);
+    // Validated before anything is declared, the component itself included.
     const settings = resolveDataLakeArgs(args);
     const issues = validateDataLakeArgs(settings);
     if (issues.length > 0) throw new ValidationError(`DataLake ${name}`, issues);
+    super("mlplat:data-lake:DataLake", name, {}, opts);
     this.settings = settings;
     this.lakeName = name;
 

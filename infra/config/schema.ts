@@ -29,8 +29,8 @@ export const TagsSchema = z
         ctx.addIssue({
           code: "custom",
           path: [key],
-          input: key,
-          message: "a tag key of at most 128 characters that does not start with aws:",
+          message:
+            "a tag under a key that does not start with aws: (reserved by AWS) and has at most 128 characters",
         });
       }
     }

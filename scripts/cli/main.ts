@@ -27,11 +27,24 @@ export async function run(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${renderPlan(result, opts.format)}\n`);
     });
 
+  // A program that throws while Pulumi runs it rejects more than one promise: report each error once, and
+  // never let the process crash on the stray rejections.
+  const reported = new Map<unknown, number>();
+  const report = (err: unknown): number => {
+    const known = reported.get(err);
+    if (known !== undefined) return known;
+    const code = reportError(err);
+    reported.set(err, code);
+    process.exitCode = Math.max(Number(process.exitCode ?? 0), code);
+    return code;
+  };
+  process.on("unhandledRejection", report);
+
   try {
     await program.parseAsync([...argv], { from: "user" });
     return EXIT.ok;
   } catch (err) {
-    return reportError(err);
+    return report(err);
   }
 }
 

@@ -1,11 +1,9 @@
+import * as path from "node:path";
+
 import type * as pulumiSdk from "@pulumi/pulumi";
-import {
-  MockMonitor,
-  type MockCallArgs,
-  type MockResourceArgs,
-  type Mocks,
-} from "@pulumi/pulumi/runtime/mocks";
-import { deserializeProperties, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import type * as mocksModule from "@pulumi/pulumi/runtime/mocks";
+import type { MockCallArgs, MockResourceArgs, Mocks } from "@pulumi/pulumi/runtime/mocks";
+import type * as rpcModule from "@pulumi/pulumi/runtime/rpc";
 
 /** One resource the program declared, as recorded by the offline runner. */
 export interface DeclaredResource {
@@ -40,10 +38,11 @@ export interface RunOptions {
   /** Runs the program: declares resources, returns the stack outputs (or a promise of them). */
   readonly program: () => unknown;
   /**
-   * The @pulumi/pulumi module the program uses. A program with its own node_modules has its own copy of the
-   * SDK, whose runtime state is separate: the mocks must be set on that copy. @default this project's SDK
+   * Folder of the @pulumi/pulumi package the program uses. A program with its own node_modules has its own
+   * copy of the SDK, whose runtime state is separate: the mocks must be set on that copy.
+   * @default this project's @pulumi/pulumi
    */
-  readonly pulumi?: typeof pulumiSdk;
+  readonly sdkDir?: string;
 }
 
 /** Thrown when a program calls an invoke that the offline runner cannot answer. */
@@ -57,24 +56,25 @@ const SECRET = "[secret]";
 
 /**
  * Runs a Pulumi program under mocks, with no engine, CLI or cloud credentials, and records every resource it
- * declares. Computed attributes (ids, ARNs, bucket names) get deterministic placeholder values. Only one run
- * per process: the Pulumi runtime keeps process-wide state.
+ * declares. Computed attributes (ids, ARNs, bucket names) get deterministic placeholder values. The Pulumi
+ * runtime keeps process-wide state: run one program per process (vitest gives each test file its own).
  */
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pulumi = options.pulumi ?? (require("@pulumi/pulumi") as typeof pulumiSdk);
-  const region = options.config["aws:region"] ?? "us-east-1";
+  const sdk = loadSdk(options.sdkDir ?? path.dirname(require.resolve("@pulumi/pulumi/package.json")));
+  const pulumi = sdk.pulumi;
   const recorded: DeclaredResource[] = [];
-  const mocks = offlineMocks(region);
+  const mocks = offlineMocks(options.config["aws:region"] ?? "us-east-1");
 
   pulumi.runtime.setAllConfig(options.config, [...(options.secretKeys ?? [])]);
   await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
-  const monitor = new RecordingMonitor(mocks, options.project, options.stack, recorded);
+  const monitor = recordingMonitor(sdk, mocks, options, recorded);
   pulumi.runtime.setMockOptions(monitor, options.project, options.stack, false);
 
   const outputs = await pulumi.runtime.runInPulumiStack(
     async () => (await options.program()) as pulumiSdk.Inputs,
   );
+  // Registrations that the outputs do not depend on may still be in flight: wait for the RPC queue to drain.
+  await sdk.settings.waitForRPCs();
   return {
     project: options.project,
     stack: options.stack,
@@ -83,8 +83,68 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
       .filter((r) => !isStackOrDefaultProvider(r))
       .map((r) => withoutStackParent(r))
       .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),
-    outputs: plain(outputs ?? {}) as Record<string, unknown>,
+    outputs: plain(outputs ?? {}, sdk.rpc) as Record<string, unknown>,
   };
+}
+
+interface Sdk {
+  readonly pulumi: typeof pulumiSdk;
+  readonly mocks: typeof mocksModule;
+  readonly rpc: typeof rpcModule;
+  readonly settings: { waitForRPCs(): Promise<void> };
+}
+
+/** The SDK's modules, all from one copy of @pulumi/pulumi. */
+function loadSdk(dir: string): Sdk {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    pulumi: require(dir) as typeof pulumiSdk,
+    mocks: require(path.join(dir, "runtime", "mocks")) as typeof mocksModule,
+    rpc: require(path.join(dir, "runtime", "rpc")) as typeof rpcModule,
+    settings: require(path.join(dir, "runtime", "settings")) as Sdk["settings"],
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+interface RegisterResourceRequest {
+  getParent(): string;
+  getType(): string;
+  getName(): string;
+  getObject(): Parameters<typeof rpcModule.deserializeProperties>[0];
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getCustom(): boolean;
+}
+
+/** A mock monitor that also records each registration with its parent and data-keeping options. */
+function recordingMonitor(
+  sdk: Sdk,
+  mocks: Mocks,
+  where: { project: string; stack: string },
+  recorded: DeclaredResource[],
+): mocksModule.MockMonitor {
+  class RecordingMonitor extends sdk.mocks.MockMonitor {
+    override async registerResource(
+      req: RegisterResourceRequest,
+      callback: (err: unknown, res: unknown) => void,
+    ): Promise<void> {
+      const parent = req.getParent() || undefined;
+      const type = req.getType();
+      const name = req.getName();
+      recorded.push({
+        type,
+        name,
+        urn: urnOf(where.project, where.stack, parent, type, name),
+        ...(parent ? { parent } : {}),
+        inputs: plain(sdk.rpc.deserializeProperties(req.getObject()), sdk.rpc) as Record<string, unknown>,
+        ...(req.getProtect() ? { protect: true } : {}),
+        ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
+        custom: req.getCustom(),
+      });
+      return super.registerResource(req, callback);
+    }
+  }
+  return new RecordingMonitor(mocks);
 }
 
 function isStackOrDefaultProvider(r: DeclaredResource): boolean {
@@ -98,48 +158,6 @@ function withoutStackParent(r: DeclaredResource): DeclaredResource {
   if (r.parent === undefined || !r.parent.includes("::pulumi:pulumi:Stack::")) return r;
   const { parent: _parent, ...rest } = r;
   return rest;
-}
-
-/** A mock monitor that also records each registration with its parent and data-keeping options. */
-class RecordingMonitor extends MockMonitor {
-  constructor(
-    mocks: Mocks,
-    private readonly project: string,
-    private readonly stack: string,
-    private readonly recorded: DeclaredResource[],
-  ) {
-    super(mocks);
-  }
-
-  override async registerResource(
-    req: RegisterResourceRequest,
-    callback: (err: unknown, res: unknown) => void,
-  ): Promise<void> {
-    const parent = req.getParent() || undefined;
-    const type = req.getType();
-    const name = req.getName();
-    this.recorded.push({
-      type,
-      name,
-      urn: urnOf(this.project, this.stack, parent, type, name),
-      ...(parent ? { parent } : {}),
-      inputs: plain(deserializeProperties(req.getObject())) as Record<string, unknown>,
-      ...(req.getProtect() ? { protect: true } : {}),
-      ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
-      custom: req.getCustom(),
-    });
-    return super.registerResource(req, callback);
-  }
-}
-
-interface RegisterResourceRequest {
-  getParent(): string;
-  getType(): string;
-  getName(): string;
-  getObject(): Parameters<typeof deserializeProperties>[0];
-  getProtect(): boolean;
-  getRetainondelete(): boolean;
-  getCustom(): boolean;
 }
 
 /** The URN the engine gives a resource (the same scheme as the SDK's mock monitor). */
@@ -158,14 +176,14 @@ export function urnOf(
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
-/** Deserialized property values as plain JSON: secrets masked, resource references by URN. */
-function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plain);
+/** Deserialized property values as plain JSON, secrets masked. */
+function plain(value: unknown, rpc: Pick<typeof rpcModule, "specialSigKey" | "specialSecretSig">): unknown {
+  if (Array.isArray(value)) return value.map((v) => plain(v, rpc));
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
-  if (record[specialSigKey] === specialSecretSig) return SECRET;
+  if (record[rpc.specialSigKey] === rpc.specialSecretSig) return SECRET;
   if (typeof (record as { isSecret?: unknown }).isSecret === "object") return SECRET; // an Output in outputs
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plain(v)]));
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plain(v, rpc)]));
 }
 
 /**
