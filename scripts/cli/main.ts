@@ -1,12 +1,18 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError } from "commander";
 
 import { formatIssue, isValidationError } from "../../components/validation";
-import { PLAN_FORMATS, renderPlan, type PlanFormat } from "./commands/plan";
+import { registerPlanCommand } from "./commands/plan";
 
 /** Exit codes: 0 success, 1 failure, 2 bad usage or bad config. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
-class UsageError extends Error {}
+/** An error in how a command was called (a flag's value, a missing file): exits 2 with its message. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** Each command lives in its own module under ./commands and registers itself here. */
+const COMMANDS: readonly ((program: Command) => void)[] = [registerPlanCommand];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function run(argv: readonly string[]): Promise<number> {
@@ -14,18 +20,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     .description("ML/Data platform template on AWS: offline plans, guardrails and local sandboxes")
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
-
-  program
-    .command("plan")
-    .description("Run a stack's program offline, under mocks, and print what it declares (no cloud calls)")
-    .requiredOption("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml is used, e.g. dev, prod, local")
-    .addOption(new Option("-f, --format <format>", "output format").choices(PLAN_FORMATS).default("text"))
-    .option("-C, --cwd <dir>", "folder of the Pulumi project (default: the nearest folder with Pulumi.yaml)")
-    .action(async (opts: { stack: string; format: PlanFormat; cwd?: string }) => {
-      const { runTemplateStack } = await import("./offline/project");
-      const result = await runTemplateStack({ stack: opts.stack, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
-      process.stdout.write(`${renderPlan(result, opts.format)}\n`);
-    });
+  for (const register of COMMANDS) register(program);
 
   // A program that throws while Pulumi runs it rejects more than one promise: report each error once, and
   // never let the process crash on the stray rejections.
@@ -42,7 +37,7 @@ export async function run(argv: readonly string[]): Promise<number> {
 
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return EXIT.ok;
+    return Number(process.exitCode ?? EXIT.ok);
   } catch (err) {
     return report(err);
   }
@@ -58,7 +53,7 @@ function reportError(err: unknown): number {
     for (const issue of err.issues) process.stderr.write(`  - ${formatIssue(issue)}\n`);
     return EXIT.usage;
   }
-  if (err instanceof Error && (err.name === "StackFileError" || err instanceof UsageError)) {
+  if (err instanceof Error && (err.name === "StackFileError" || err.name === "UsageError")) {
     process.stderr.write(`mlplat: ${err.message}\n`);
     return EXIT.usage;
   }

@@ -1,7 +1,24 @@
+import { Option, type Command } from "commander";
+
 import type { DeclaredResource, ProgramRun } from "../offline/runner";
 
 export type PlanFormat = "text" | "json";
 export const PLAN_FORMATS: readonly PlanFormat[] = ["text", "json"];
+
+export function registerPlanCommand(program: Command): void {
+  program
+    .command("plan")
+    .description("Run a stack's program offline, under mocks, and print what it declares (no cloud calls)")
+    .requiredOption("-s, --stack <name>", "stack whose Pulumi.<stack>.yaml is used, e.g. dev, prod, local")
+    .addOption(new Option("-f, --format <format>", "output format").choices(PLAN_FORMATS).default("text"))
+    .option("-C, --cwd <dir>", "folder of the Pulumi project (default: the nearest folder with Pulumi.yaml)")
+    .action(async (opts: { stack: string; format: PlanFormat; cwd?: string }) => {
+      // Loaded on use: it pulls in the Pulumi SDK, which other commands do not need.
+      const { runTemplateStack } = await import("../offline/project");
+      const run = await runTemplateStack({ stack: opts.stack, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+      process.stdout.write(`${renderPlan(run, opts.format)}\n`);
+    });
+}
 
 /** The JSON document `mlplat plan --format json` prints. */
 export interface PlanDocument {
