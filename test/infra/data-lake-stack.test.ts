@@ -38,6 +38,20 @@ describe("prod stack: the data lake", () => {
     for (const r of run.resources.filter((x) => x !== lake)) expect(r.parent, r.name).toBe(lake.urn);
   });
 
+  it("records which resources each one depends on, by input property", () => {
+    const data = resource(run, BUCKET, "lake-data");
+    const sse = resource(
+      run,
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "data-encryption",
+    );
+    expect(sse.propertyDependencies.bucket).toEqual([data.urn]);
+    const policy = resource(run, "aws:s3/bucketPolicy:BucketPolicy", "data-policy");
+    expect(policy.dependencies).toContain(
+      resource(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "data-public-access").urn,
+    );
+  });
+
   it("encrypts the data bucket with a rotating customer-managed key and S3 bucket keys", () => {
     const key = resource(run, "aws:kms/key:Key", "-key");
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });

@@ -14,6 +14,10 @@ export interface DeclaredResource {
   readonly parent?: string;
   /** The inputs as the provider would receive them; secrets read `[secret]`. */
   readonly inputs: Record<string, unknown>;
+  /** URNs of every resource this one depends on (explicit `dependsOn` and through its inputs). */
+  readonly dependencies: string[];
+  /** For each input property, the URNs of the resources its value came from. */
+  readonly propertyDependencies: Record<string, string[]>;
   /** Resource options that keep data: set only when true. */
   readonly protect?: boolean;
   readonly retainOnDelete?: boolean;
@@ -114,6 +118,10 @@ interface RegisterResourceRequest {
   getProtect(): boolean;
   getRetainondelete(): boolean;
   getCustom(): boolean;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): {
+    forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
 }
 
 /** A mock monitor that also records each registration with its parent and data-keeping options. */
@@ -137,6 +145,8 @@ function recordingMonitor(
         urn: urnOf(where.project, where.stack, parent, type, name),
         ...(parent ? { parent } : {}),
         inputs: plain(sdk.rpc.deserializeProperties(req.getObject()), sdk.rpc) as Record<string, unknown>,
+        dependencies: [...new Set(req.getDependenciesList())].sort(),
+        propertyDependencies: propertyDependencies(req),
         ...(req.getProtect() ? { protect: true } : {}),
         ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
         custom: req.getCustom(),
@@ -145,6 +155,15 @@ function recordingMonitor(
     }
   }
   return new RecordingMonitor(mocks);
+}
+
+function propertyDependencies(req: RegisterResourceRequest): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((deps, key) => {
+    const urns = deps.getUrnsList();
+    if (urns.length > 0) out[key] = [...new Set(urns)].sort();
+  });
+  return out;
 }
 
 function isStackOrDefaultProvider(r: DeclaredResource): boolean {
