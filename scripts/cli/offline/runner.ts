@@ -52,6 +52,13 @@ export interface RunOptions {
 /** Thrown when a program calls an invoke that the offline runner cannot answer. */
 export class UnsupportedInvokeError extends Error {
   override readonly name = "UnsupportedInvokeError";
+  /** The SDK rethrows a failed invoke as `new Error(err.details)`, as it does for the engine's gRPC errors. */
+  readonly details: string;
+
+  constructor(message: string) {
+    super(message);
+    this.details = message;
+  }
 }
 
 /** The account id that mocked resources and invokes report. */
@@ -74,9 +81,12 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const monitor = recordingMonitor(sdk, mocks, options, recorded);
   pulumi.runtime.setMockOptions(monitor, options.project, options.stack, false);
 
-  const outputs = await pulumi.runtime.runInPulumiStack(
-    async () => (await options.program()) as pulumiSdk.Inputs,
-  );
+  let declared: unknown;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    declared = await options.program();
+    return declared as pulumiSdk.Inputs;
+  });
+  const outputs = await resolveOutputs(sdk, declared);
   // Registrations that the outputs do not depend on may still be in flight: wait for the RPC queue to drain.
   await sdk.settings.waitForRPCs();
   return {
@@ -87,8 +97,23 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
       .filter((r) => !isStackOrDefaultProvider(r))
       .map((r) => withoutStackParent(r))
       .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),
-    outputs: plain(outputs ?? {}, sdk.rpc) as Record<string, unknown>,
+    outputs,
   };
+}
+
+/** The stack outputs as plain values; an output that is secret (anywhere inside) reads `[secret]`. */
+async function resolveOutputs(sdk: Sdk, declared: unknown): Promise<Record<string, unknown>> {
+  if (declared === null || typeof declared !== "object") return {};
+  const resolved: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(declared)) {
+    // `isSecret` and `promise()` are the SDK's own (internal) view of an Output's value and secretness.
+    const output = sdk.pulumi.output(value) as unknown as {
+      isSecret: Promise<boolean>;
+      promise(): Promise<unknown>;
+    };
+    resolved[key] = (await output.isSecret) ? SECRET : plain(await output.promise(), sdk.rpc);
+  }
+  return resolved;
 }
 
 interface Sdk {
