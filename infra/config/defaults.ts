@@ -6,7 +6,15 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 export interface EnvironmentDefaults {
   readonly features: { readonly dataLake: boolean };
   readonly dataLake: DataLakeArgs;
+  /**
+   * The emulator the stack deploys to; only `local` has one. `mlplat sandbox up` sets the running emulator's
+   * URL in the stack's config.
+   */
+  readonly emulator?: { readonly endpoint: string };
 }
+
+/** Where `mlplat sandbox up` runs its emulator when the port is free: LocalStack's customary edge port. */
+export const DEFAULT_EMULATOR_ENDPOINT = "http://127.0.0.1:4566";
 
 /**
  * Every per-environment default, in one place. A stack file overrides any of them; the component's own
@@ -22,6 +30,7 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
       tlsOnly: false,
       lifecycle: { noncurrentVersionExpirationDays: 7, accessLogRetentionDays: 30 },
     },
+    emulator: { endpoint: DEFAULT_EMULATOR_ENDPOINT },
   },
   dev: {
     features: { dataLake: true },

@@ -33,6 +33,13 @@ export interface StackConfig {
   readonly tags: Readonly<Record<string, string>>;
   readonly features: { readonly dataLake: boolean };
   readonly dataLake: ResolvedDataLakeArgs;
+  /** The AWS emulator this stack deploys to: set on `local` stacks, and only there. */
+  readonly emulator?: EmulatorSettings;
+}
+
+export interface EmulatorSettings {
+  /** Base URL of the emulator that serves every AWS service, e.g. `http://127.0.0.1:4566`. */
+  readonly endpoint: string;
 }
 
 /**
@@ -62,6 +69,7 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
   const semantic = [
     ...prefixIssues(`${NAMESPACE}:dataLake`, validateDataLakeArgs(dataLake)),
     ...environmentRules(environment, dataLake, asRecord(input.tags)),
+    ...emulatorRules(environment, input.emulator),
   ];
   issues.push(...semantic.filter((i) => !flagged.has(i.path)));
 
@@ -69,6 +77,7 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     throw new ValidationError(`stack ${stack}: invalid config`, issues);
   }
   const features = { ...defaults.features, ...definedOnly(parsed.data.features ?? {}) };
+  const endpoint = parsed.data.emulator?.endpoint ?? defaults.emulator?.endpoint;
   return {
     stack,
     environment: parsed.data.environment,
@@ -76,7 +85,56 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     tags,
     features,
     dataLake,
+    ...(endpoint !== undefined ? { emulator: { endpoint: endpoint.replace(/\/+$/, "") } } : {}),
   };
+}
+
+/**
+ * Only `local` stacks run against an emulator: anywhere else an endpoint would send a real stack's calls to
+ * another server. The URL must be a plain http(s) origin, the form every AWS SDK and the provider accept.
+ */
+function emulatorRules(environment: Environment | undefined, emulator: unknown): ValidationIssue[] {
+  if (emulator === undefined) return [];
+  const endpoint = asRecord(emulator).endpoint;
+  const path = `${NAMESPACE}:emulator${endpoint === undefined ? "" : ".endpoint"}`;
+  const value = endpoint === undefined ? emulator : endpoint;
+  if (environment !== undefined && environment !== "local") {
+    return [
+      {
+        path,
+        value,
+        expected: `no emulator in a ${environment} environment: only local stacks deploy to an AWS emulator`,
+      },
+    ];
+  }
+  if (typeof endpoint === "string" && !isEmulatorUrl(endpoint)) {
+    return [
+      {
+        path,
+        value,
+        expected: "an http:// or https:// URL with a host and no path, such as http://127.0.0.1:4566",
+      },
+    ];
+  }
+  return [];
+}
+
+function isEmulatorUrl(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  return (
+    (url.protocol === "http:" || url.protocol === "https:") &&
+    url.hostname !== "" &&
+    url.pathname.replace(/\/+$/, "") === "" &&
+    url.search === "" &&
+    url.hash === "" &&
+    url.username === "" &&
+    url.password === ""
+  );
 }
 
 /** Rules that depend on the environment: what production must keep, what only an emulator may relax. */

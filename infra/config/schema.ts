@@ -58,6 +58,14 @@ export const DataLakeConfigSchema = z.strictObject({
   kmsKeyDeletionWindowDays: days.optional(),
 });
 
+/**
+ * The AWS emulator a `local` stack deploys to. The URL's form is checked in ./index.ts, with the rule that only
+ * `local` stacks may name one.
+ */
+export const EmulatorConfigSchema = z.strictObject({
+  endpoint: z.string({ error: "the emulator's URL, such as http://127.0.0.1:4566" }).optional(),
+});
+
 /** The stack's settings, keyed as in `Pulumi.<stack>.yaml` without the `mlplat:` namespace (plus `region`). */
 export const StackConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS, { error: `one of ${ENVIRONMENTS.join(", ")}` }),
@@ -67,6 +75,7 @@ export const StackConfigSchema = z.strictObject({
   tags: TagsSchema,
   features: FeaturesSchema.optional(),
   dataLake: DataLakeConfigSchema.optional(),
+  emulator: EmulatorConfigSchema.optional(),
 });
 
 export type StackConfigInput = z.infer<typeof StackConfigSchema>;
