@@ -22,3 +22,44 @@ export const KMS_DECRYPT = ["kms:Decrypt"] as const;
 
 /** Write SSE-KMS objects: make data keys, and decrypt them again to complete multipart uploads. */
 export const KMS_ENCRYPT = ["kms:GenerateDataKey", "kms:Decrypt"] as const;
+
+/** Pull a container image from one ECR repository. */
+export const ECR_PULL = [
+  "ecr:BatchGetImage",
+  "ecr:GetDownloadUrlForLayer",
+  "ecr:BatchCheckLayerAvailability",
+] as const;
+
+/** Log in to ECR: the action has no resource-level permissions, so it is granted on `*` (it reads nothing). */
+export const ECR_AUTH = ["ecr:GetAuthorizationToken"] as const;
+
+/** Write a job's logs, granted on the SageMaker log groups only. */
+export const LOGS_WRITE = [
+  "logs:CreateLogGroup",
+  "logs:CreateLogStream",
+  "logs:PutLogEvents",
+  "logs:DescribeLogStreams",
+] as const;
+
+/** Publish metrics: no resource-level permissions, so `*` narrowed by the `cloudwatch:namespace` condition. */
+export const CLOUDWATCH_PUT_METRICS = ["cloudwatch:PutMetricData"] as const;
+
+/** Describe the network a job runs in: these EC2 reads have no resource-level permissions. */
+export const EC2_DESCRIBE_NETWORK = [
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeVpcs",
+  "ec2:DescribeSubnets",
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeDhcpOptions",
+] as const;
+
+/** Attach a job to the VPC: network interfaces in the platform's subnets and security groups only. */
+export const EC2_MANAGE_INTERFACES = [
+  "ec2:CreateNetworkInterface",
+  "ec2:CreateNetworkInterfacePermission",
+  "ec2:DeleteNetworkInterface",
+  "ec2:DeleteNetworkInterfacePermission",
+] as const;
+
+/** Let SageMaker encrypt a job's or endpoint's volumes with a customer-managed key, through grants. */
+export const KMS_GRANT_FOR_AWS_RESOURCE = ["kms:CreateGrant", "kms:DescribeKey"] as const;

@@ -31,6 +31,15 @@ export interface ProgramRun {
   readonly resources: DeclaredResource[];
   /** The stack outputs, resolved. */
   readonly outputs: Record<string, unknown>;
+  /** Where in the program each resource was declared, by URN, when the SDK reports it. */
+  readonly sourcePositions?: Record<string, SourcePosition>;
+}
+
+/** A place in the program's source: file URL, 1-based line and column. */
+export interface SourcePosition {
+  readonly uri: string;
+  readonly line: number;
+  readonly column: number;
 }
 
 export interface RunOptions {
@@ -74,11 +83,12 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const sdk = loadSdk(options.sdkDir ?? path.dirname(require.resolve("@pulumi/pulumi/package.json")));
   const pulumi = sdk.pulumi;
   const recorded: DeclaredResource[] = [];
+  const positions: Record<string, SourcePosition> = {};
   const mocks = offlineMocks(options.config["aws:region"] ?? "us-east-1");
 
   pulumi.runtime.setAllConfig(options.config, [...(options.secretKeys ?? [])]);
   await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
-  const monitor = recordingMonitor(sdk, mocks, options, recorded);
+  const monitor = recordingMonitor(sdk, mocks, options, recorded, positions);
   pulumi.runtime.setMockOptions(monitor, options.project, options.stack, false);
 
   let declared: unknown;
@@ -98,6 +108,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
       .map((r) => withoutStackParent(r))
       .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),
     outputs,
+    sourcePositions: positions,
   };
 }
 
@@ -147,6 +158,7 @@ interface RegisterResourceRequest {
   getPropertydependenciesMap(): {
     forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
   };
+  getSourceposition?(): { getUri(): string; getLine(): number; getColumn(): number } | undefined;
 }
 
 /** A mock monitor that also records each registration with its parent and data-keeping options. */
@@ -155,6 +167,7 @@ function recordingMonitor(
   mocks: Mocks,
   where: { project: string; stack: string },
   recorded: DeclaredResource[],
+  positions: Record<string, SourcePosition>,
 ): mocksModule.MockMonitor {
   class RecordingMonitor extends sdk.mocks.MockMonitor {
     override async registerResource(
@@ -164,10 +177,15 @@ function recordingMonitor(
       const parent = req.getParent() || undefined;
       const type = req.getType();
       const name = req.getName();
+      const urn = urnOf(where.project, where.stack, parent, type, name);
+      const position = req.getSourceposition?.();
+      if (position?.getUri()) {
+        positions[urn] = { uri: position.getUri(), line: position.getLine(), column: position.getColumn() };
+      }
       recorded.push({
         type,
         name,
-        urn: urnOf(where.project, where.stack, parent, type, name),
+        urn,
         ...(parent ? { parent } : {}),
         inputs: plain(sdk.rpc.deserializeProperties(req.getObject()), sdk.rpc) as Record<string, unknown>,
         dependencies: [...new Set(req.getDependenciesList())].sort(),
@@ -296,6 +314,8 @@ function computedState(args: MockResourceArgs, region: string): Record<string, u
         region,
       };
     }
+    case "aws:ec2/vpcEndpoint:VpcEndpoint":
+      return inputs.vpcEndpointType === "Gateway" ? { prefixListId: `pl-${args.name}` } : {};
     case "aws:kms/key:Key": {
       const keyId = `${args.name}-key-id`;
       return { keyId, arn: `arn:aws:kms:${region}:${OFFLINE_ACCOUNT_ID}:key/${keyId}` };

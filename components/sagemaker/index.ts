@@ -1,0 +1,5 @@
+export * from "./endpoint";
+export * from "./endpoint-args";
+export * from "./training";
+export * from "./training-args";
+export * from "./training-job";
