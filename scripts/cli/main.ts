@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 
 import { formatIssue, isValidationError } from "../../components/validation";
+import { registerCheckCommand } from "./commands/check";
 import { registerPlanCommand } from "./commands/plan";
 
 /** Exit codes: 0 success, 1 failure, 2 bad usage or bad config. */
@@ -12,7 +13,7 @@ export class UsageError extends Error {
 }
 
 /** Each command lives in its own module under ./commands and registers itself here. */
-const COMMANDS: readonly ((program: Command) => void)[] = [registerPlanCommand];
+const COMMANDS: readonly ((program: Command) => void)[] = [registerPlanCommand, registerCheckCommand];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function run(argv: readonly string[]): Promise<number> {

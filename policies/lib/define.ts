@@ -1,0 +1,130 @@
+import type {
+  EnforcementLevel,
+  PolicyConfigSchema,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  Severity,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+
+/** A written, reviewed exception: the resource it covers (logical name, `*` glob, or URN) and why. */
+export interface PolicyException {
+  /** Stable id to cite in reviews, e.g. `EXC-1`. */
+  readonly id: string;
+  readonly resource: string;
+  readonly reason: string;
+}
+
+/**
+ * The `exceptions` property every policy of this pack accepts in its pack config. It lives in the pack
+ * config, not in code, so that `pulumi preview --policy-pack-config` and `mlplat check` honour the same file.
+ */
+export const EXCEPTIONS_SCHEMA: PolicyConfigJSONSchema = {
+  type: "array",
+  description: "Resources this policy does not apply to, each with an id and the reason it is accepted",
+  default: [],
+  items: {
+    type: "object",
+    properties: {
+      id: { type: "string", pattern: "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]+$" },
+      resource: { type: "string", minLength: 1 },
+      reason: { type: "string", minLength: 10 },
+    },
+    required: ["id", "resource", "reason"],
+    additionalProperties: false,
+  },
+};
+
+/** True when an exception's `resource` names this resource: its URN, its logical name, or a `*` glob of it. */
+export function exceptionCovers(pattern: string, urn: string): boolean {
+  if (pattern === urn) return true;
+  const name = urn.slice(urn.lastIndexOf("::") + 2);
+  if (!pattern.includes("*")) return pattern === name;
+  const re = new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`);
+  return re.test(name);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+}
+
+interface PolicyMetadata {
+  /** Kebab-case id, unique in the pack. */
+  readonly name: string;
+  /** One sentence: what a compliant stack looks like. */
+  readonly description: string;
+  readonly severity: Severity;
+  /** The level when the pack config does not set one. */
+  readonly enforcementLevel: EnforcementLevel;
+  /** What to change to comply. */
+  readonly remediationSteps: string;
+  /** Tunable properties; `exceptions` is added to every policy. @default - no tunable properties */
+  readonly config?: PolicyConfigSchema["properties"];
+}
+
+type Report = (message: string, urn?: string) => void;
+
+/** A resource policy of this pack: metadata, the types it applies to, and its check. */
+export function resourcePolicy(
+  def: PolicyMetadata & {
+    /** Type tokens the policy applies to; any other type is not applicable. @default - every type */
+    readonly types?: readonly string[];
+    readonly validate: (args: ResourceValidationArgs, report: Report) => void;
+  },
+): ResourceValidationPolicy {
+  const types = def.types === undefined ? undefined : new Set(def.types);
+  const validateResource = (args: ResourceValidationArgs, reportViolation: ReportViolation): void => {
+    if (types !== undefined && !types.has(args.type)) {
+      args.notApplicable(`Policy only applies to resources of type ${[...types].join(", ")}`);
+    }
+    def.validate(args, withExceptions(args, reportViolation, args.urn));
+  };
+  // The policy server's fast path (as for validateResourceOfType): a single type skips other resources early.
+  if (def.types?.length === 1) Object.assign(validateResource, { __pulumiType: def.types[0] });
+  return { ...metadata(def), validateResource };
+}
+
+/** A stack policy of this pack: metadata and a check over every resource of the stack. */
+export function stackPolicy(
+  def: PolicyMetadata & { readonly validate: (args: StackValidationArgs, report: Report) => void },
+): StackValidationPolicy {
+  return {
+    ...metadata(def),
+    validateStack: (args, reportViolation) => {
+      def.validate(args, withExceptions(args, reportViolation, undefined));
+    },
+  };
+}
+
+function metadata(def: PolicyMetadata) {
+  return {
+    name: def.name,
+    description: def.description,
+    severity: def.severity,
+    enforcementLevel: def.enforcementLevel,
+    remediationSteps: def.remediationSteps,
+    configSchema: { properties: { ...def.config, exceptions: EXCEPTIONS_SCHEMA } },
+  };
+}
+
+/** Drops the violations that a configured exception covers. */
+function withExceptions(
+  args: ResourceValidationArgs | StackValidationArgs,
+  reportViolation: ReportViolation,
+  defaultUrn: string | undefined,
+): Report {
+  const exceptions = args.getConfig<{ exceptions?: PolicyException[] }>().exceptions ?? [];
+  return (message, urn) => {
+    const target = urn ?? defaultUrn;
+    if (target !== undefined && exceptions.some((e) => exceptionCovers(e.resource, target))) return;
+    reportViolation(message, urn);
+  };
+}
+
+/** The logical name in a URN. */
+export function nameOf(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}

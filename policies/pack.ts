@@ -1,0 +1,37 @@
+import type { EnforcementLevel, Policies } from "@pulumi/policy";
+
+import { iamNoServiceWildcardOnAllResources } from "./iam/no-service-wildcard-on-all-resources";
+import { iamNoWildcardAction } from "./iam/no-wildcard-action";
+import { iamNoWriteOnAllResources } from "./iam/no-write-on-all-resources";
+import { kmsKeyRotation } from "./kms/key-rotation";
+import { statefulResourcesProtected } from "./resilience/stateful-resources-protected";
+import { s3BucketKmsEncryption } from "./s3/bucket-kms-encryption";
+import { s3BucketLifecycleRules } from "./s3/bucket-lifecycle-rules";
+import { s3BucketPublicAccessBlock } from "./s3/bucket-public-access-block";
+import { s3BucketTlsOnly } from "./s3/bucket-tls-only";
+import { s3BucketVersioning } from "./s3/bucket-versioning";
+import { requiredTags } from "./tagging/required-tags";
+
+/** The pack's name, as `pulumi preview --policy-pack` reports it. */
+export const PACK_NAME = "mlplat-guardrails";
+
+/** The level of a policy that sets none (every policy here sets its own; pack config overrides both). */
+export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "advisory";
+
+/**
+ * Every policy of the pack, as plain objects. Only ./index.ts constructs the PolicyPack (which starts the
+ * policy server); `mlplat check` and the tests evaluate these same objects offline.
+ */
+export const POLICIES: Policies = [
+  s3BucketKmsEncryption,
+  s3BucketPublicAccessBlock,
+  s3BucketVersioning,
+  s3BucketLifecycleRules,
+  s3BucketTlsOnly,
+  kmsKeyRotation,
+  iamNoWildcardAction,
+  iamNoServiceWildcardOnAllResources,
+  iamNoWriteOnAllResources,
+  requiredTags,
+  statefulResourcesProtected,
+];

@@ -1,0 +1,265 @@
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+import { pathToFileURL, fileURLToPath } from "node:url";
+
+import { Option, type Command } from "commander";
+import type * as Sarif from "sarif";
+
+import type { PolicyException } from "../../../policies/lib/define";
+import type { CheckResult } from "../offline/policy-check";
+import type { Violation } from "../offline/policy-engine";
+import type { DeclaredResource } from "../offline/runner";
+
+export type CheckFormat = "text" | "json" | "sarif" | "markdown";
+export const CHECK_FORMATS: readonly CheckFormat[] = ["text", "json", "sarif", "markdown"];
+
+export function registerCheckCommand(program: Command): void {
+  program
+    .command("check")
+    .description(
+      "Run a stack's program offline and evaluate the CrossGuard policy pack over it (exit 1 on a mandatory violation)",
+    )
+    .requiredOption(
+      "-s, --stack <name>",
+      "stack whose Pulumi.<stack>.yaml and policies/config/<stack>.json are used",
+    )
+    .addOption(new Option("-f, --format <format>", "output format").choices(CHECK_FORMATS).default("text"))
+    .option(
+      "-p, --program <path>",
+      "check this Pulumi TypeScript program (project folder or entry file) instead",
+    )
+    .option(
+      "--policy-config <file>",
+      "pack config JSON (default: policies/config/<stack>.json when it exists)",
+    )
+    .option(
+      "-C, --cwd <dir>",
+      "folder of the template project (default: the nearest folder with Pulumi.yaml)",
+    )
+    .action(
+      async (opts: {
+        stack: string;
+        format: CheckFormat;
+        program?: string;
+        policyConfig?: string;
+        cwd?: string;
+      }) => {
+        // Stack traces (and so resource positions) point at the TypeScript sources of the compiled CLI.
+        process.setSourceMapsEnabled(true);
+        const { checkStack } = await import("../offline/policy-check");
+        let result: CheckResult;
+        try {
+          result = await checkStack(opts);
+        } catch (err) {
+          // Config and program-location problems are the caller's to fix: exit 2 like other usage errors.
+          if (err instanceof Error && ["PolicyConfigError", "ProgramLocationError"].includes(err.name)) {
+            const { UsageError } = await import("../main");
+            throw new UsageError(err.message);
+          }
+          throw err;
+        }
+        process.stdout.write(`${renderCheck(result, opts.format)}\n`);
+        if (countLevels(result.evaluation.violations).mandatory > 0) process.exitCode = 1;
+      },
+    );
+}
+
+/** The JSON document `mlplat check --format json` prints. */
+export interface CheckDocument {
+  readonly stack: string;
+  readonly resources: DeclaredResource[];
+  readonly violations: Violation[];
+  readonly summary: CheckSummary;
+}
+
+export interface CheckSummary {
+  readonly passed: boolean;
+  readonly mandatory: number;
+  readonly advisory: number;
+  readonly resources: number;
+  readonly pack: { readonly name: string; readonly version: string };
+  /** The pack config applied, relative to the working folder; null for the policies' own levels. */
+  readonly policyConfig: string | null;
+  /** Every policy's effective level in this check. */
+  readonly policies: Record<string, string>;
+  /** Violations per policy (policies without any are absent). */
+  readonly byPolicy: Record<string, number>;
+  readonly notApplicable: Record<string, number>;
+  /** Exceptions the pack config grants, per policy. */
+  readonly exceptions: (PolicyException & { readonly policy: string })[];
+}
+
+export function checkDocument(result: CheckResult): CheckDocument {
+  const { run, evaluation } = result;
+  const counts = countLevels(evaluation.violations);
+  const byPolicy: Record<string, number> = {};
+  for (const v of evaluation.violations) byPolicy[v.policy] = (byPolicy[v.policy] ?? 0) + 1;
+  return {
+    stack: run.stack,
+    resources: run.resources,
+    violations: evaluation.violations,
+    summary: {
+      passed: counts.mandatory === 0,
+      ...counts,
+      resources: run.resources.length,
+      pack: evaluation.pack,
+      policyConfig: result.policyConfigFile === undefined ? null : relative(result.policyConfigFile),
+      policies: Object.fromEntries(evaluation.policies.map((p) => [p.policy.name, p.level])),
+      byPolicy,
+      notApplicable: evaluation.notApplicable,
+      exceptions: evaluation.policies.flatMap((p) =>
+        ((p.config.exceptions ?? []) as PolicyException[]).map((e) => ({ policy: p.policy.name, ...e })),
+      ),
+    },
+  };
+}
+
+export function renderCheck(result: CheckResult, format: CheckFormat): string {
+  switch (format) {
+    case "json":
+      return JSON.stringify(checkDocument(result), null, 2);
+    case "sarif":
+      return JSON.stringify(sarifLog(result), null, 2);
+    case "markdown":
+      return markdown(result);
+    case "text":
+      return text(result);
+  }
+}
+
+function countLevels(violations: readonly Violation[]): { mandatory: number; advisory: number } {
+  const mandatory = violations.filter((v) => v.level === "mandatory").length;
+  return { mandatory, advisory: violations.length - mandatory };
+}
+
+function relative(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel.split(path.sep).join("/");
+}
+
+function text(result: CheckResult): string {
+  const { run, evaluation } = result;
+  const counts = countLevels(evaluation.violations);
+  const config =
+    result.policyConfigFile === undefined ? "policies' own levels" : relative(result.policyConfigFile);
+  const lines = [
+    `Stack ${run.project}/${run.stack}: ${run.resources.length} resources, ${evaluation.policies.length} policies ` +
+      `(${evaluation.pack.name}@${evaluation.pack.version}, ${config})`,
+  ];
+  for (const v of evaluation.violations) {
+    lines.push(`  ${v.level.padEnd(9)}  ${v.policy}  ${v.name} (${v.type})`, `             ${v.message}`);
+  }
+  lines.push(
+    counts.mandatory + counts.advisory === 0
+      ? "No violations."
+      : `${counts.mandatory} mandatory, ${counts.advisory} advisory violation${counts.mandatory + counts.advisory === 1 ? "" : "s"}` +
+          (counts.mandatory > 0 ? ": the check fails" : ": the check passes"),
+  );
+  return lines.join("\n");
+}
+
+function markdown(result: CheckResult): string {
+  const { run, evaluation } = result;
+  const counts = countLevels(evaluation.violations);
+  const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  const config =
+    result.policyConfigFile === undefined
+      ? "the policies' own levels"
+      : `\`${relative(result.policyConfigFile)}\``;
+  const head =
+    counts.mandatory > 0
+      ? `### ❌ mlplat check: stack \`${run.stack}\` fails with ${counts.mandatory} mandatory and ${counts.advisory} advisory violations`
+      : counts.advisory > 0
+        ? `### ⚠️ mlplat check: stack \`${run.stack}\` passes with ${counts.advisory} advisory violations`
+        : `### ✅ mlplat check: stack \`${run.stack}\` passes every policy`;
+  const lines = [
+    `<!-- mlplat-check:${run.stack} -->`,
+    head,
+    "",
+    `${run.resources.length} resources checked offline against \`${evaluation.pack.name}@${evaluation.pack.version}\` with ${config}.`,
+  ];
+  if (evaluation.violations.length > 0) {
+    lines.push("", "| level | policy | resource | message |", "| --- | --- | --- | --- |");
+    for (const v of evaluation.violations) {
+      lines.push(
+        `| ${v.level === "mandatory" ? "❌ mandatory" : "⚠️ advisory"} | \`${v.policy}\` | \`${cell(v.name)}\` (${cell(v.type)}) | ${cell(v.message)} |`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    "<details><summary>Policies and their levels in this stack</summary>",
+    "",
+    "| policy | level | what it checks |",
+    "| --- | --- | --- |",
+  );
+  for (const p of evaluation.policies)
+    lines.push(`| \`${p.policy.name}\` | ${p.level} | ${cell(p.policy.description)} |`);
+  lines.push("", "</details>");
+  return lines.join("\n");
+}
+
+const SECURITY_SEVERITY = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" } as const;
+
+/** SARIF 2.1.0 for GitHub code scanning: one rule per policy, one result per violation, located in source. */
+export function sarifLog(result: CheckResult): Sarif.Log {
+  const { run, evaluation } = result;
+  const ruleIndex = new Map(evaluation.policies.map((p, i) => [p.policy.name, i]));
+  const rules: Sarif.ReportingDescriptor[] = evaluation.policies.map(({ policy, level }) => ({
+    id: policy.name,
+    name: policy.name.replace(/(^|-)([a-z0-9])/g, (_m, _d: string, c: string) => c.toUpperCase()),
+    shortDescription: { text: policy.description },
+    fullDescription: { text: policy.description },
+    help: { text: policy.remediationSteps ?? policy.description },
+    defaultConfiguration: {
+      level: level === "disabled" ? "none" : level === "advisory" ? "warning" : "error",
+    },
+    properties: {
+      tags: ["security", "pulumi", "crossguard"],
+      precision: "high",
+      ...(policy.severity ? { "security-severity": SECURITY_SEVERITY[policy.severity] } : {}),
+    },
+  }));
+  const results: Sarif.Result[] = evaluation.violations.map((v) => ({
+    ruleId: v.policy,
+    ruleIndex: ruleIndex.get(v.policy) ?? 0,
+    level: v.level === "mandatory" ? "error" : "warning",
+    message: { text: v.message },
+    locations: [
+      {
+        physicalLocation: physicalLocation(result, v.urn),
+        logicalLocations: [{ name: v.name, fullyQualifiedName: v.urn, kind: "resource" }],
+      },
+    ],
+    partialFingerprints: {
+      "mlplatViolation/v1": createHash("sha256").update(`${v.policy}\n${v.urn}\n${v.message}`).digest("hex"),
+    },
+  }));
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "mlplat-check", version: evaluation.pack.version, rules } },
+        // One category per stack, so that uploads for several stacks do not replace each other.
+        automationDetails: { id: `mlplat-check/${run.stack}/` },
+        results,
+      },
+    ],
+  };
+}
+
+/** Where the resource was declared (from the SDK's source positions), else the program's entry file. */
+function physicalLocation(result: CheckResult, urn: string): Sarif.PhysicalLocation {
+  const position = result.run.sourcePositions?.[urn];
+  const file = position?.uri.startsWith("file:") ? fileURLToPath(position.uri) : result.entry;
+  const rel = relative(file);
+  return {
+    artifactLocation: path.isAbsolute(rel)
+      ? { uri: pathToFileURL(rel).href }
+      : { uri: rel, uriBaseId: "%SRCROOT%" },
+    region: position
+      ? { startLine: Math.max(1, position.line), startColumn: Math.max(1, position.column) }
+      : { startLine: 1 },
+  };
+}
