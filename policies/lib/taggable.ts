@@ -19,7 +19,7 @@ const cache = new Map<string, boolean | undefined>();
 /** Module folders already scanned whole, by folder: type token -> taggable. */
 const scanned = new Map<string, Map<string, boolean>>();
 
-const TYPE_TOKEN = /\.__pulumiType = ['"]([^'"]+)['"]/;
+const TYPE_TOKEN = /__pulumiType = ['"]([^'"]+)['"]/;
 const TAKES_TAGS = /resourceInputs\["tags"\] = (?:args\?\.tags|args \? args\.tags)/;
 
 function lookUp(type: string): boolean | undefined {
