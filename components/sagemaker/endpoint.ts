@@ -4,14 +4,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { lakeUri, type DataLake } from "../data-lake";
 import { ValidationError } from "../validation";
 import { resolveEndpointSettings, validateEndpointSettings, type EndpointSettings } from "./endpoint-args";
+import { VARIANT_NAME } from "./endpoint-constants";
 import { sageMakerRole, sageMakerRuntimePolicy } from "./roles";
+import type { ServingPlatform } from "./serving";
 
-/** The variant every endpoint serves, as in the seed's §2.4 (`.../variant/AllTraffic`). */
-export const VARIANT_NAME = "AllTraffic";
+export { VARIANT_NAME } from "./endpoint-constants";
 
 export interface ModelEndpointArgs extends EndpointSettings {
   /** The lake the model archive is read from (models/ only); its key encrypts the endpoint's volumes. */
   lake: DataLake;
+  /** The serving role to run with. @default a role of its own that reads models/ only */
+  serving?: ServingPlatform;
   subnetIds: pulumi.Input<string>[];
   securityGroupIds: pulumi.Input<string>[];
   /** Tags for every taggable resource. @default {} */
@@ -39,8 +42,8 @@ export class ModelEndpoint extends pulumi.ComponentResource {
 
     const tags = { ...(args.tags ?? {}) };
     const parent = { parent: this };
-    const role = sageMakerRole(`${name}-role`, tags, this);
-    const grants = [
+    const role = args.serving?.role ?? sageMakerRole(`${name}-role`, tags, this);
+    const grants = args.serving?.grants ?? [
       args.lake.grantRead(`${name}-models`, role, "models"),
       sageMakerRuntimePolicy(
         `${name}-runtime`,

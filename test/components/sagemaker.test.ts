@@ -11,9 +11,11 @@ import {
   ModelEndpoint,
   resolveEndpointSettings,
   resolveTrainingSettings,
+  ServingPlatform,
   TrainingPlatform,
   validateEndpointSettings,
   validateTrainingSettings,
+  type EndpointTemplate,
   type TrainingJobTemplate,
 } from "../../components/sagemaker";
 import { formatIssue } from "../../components/validation";
@@ -351,5 +353,53 @@ describe("serverless ModelEndpoint", () => {
     ]);
     expect(resource(run, "aws:sagemaker/model:Model", "dev-model").inputs.vpcConfig).toBeUndefined();
     expect(run.resources.filter((r) => r.type.startsWith("aws:appautoscaling"))).toEqual([]);
+  });
+});
+
+describe("ServingPlatform", () => {
+  it("exports the endpoint template and lends its models/-only role to endpoints", async () => {
+    let template: EndpointTemplate | undefined;
+    const run = await runInline("dev", () => {
+      const lake = new DataLake("lake", { deletionPolicy: "destroy" });
+      const serving = new ServingPlatform("serve", {
+        lake,
+        image: MODEL_IMAGE,
+        subnetIds: ["subnet-a"],
+        securityGroupIds: ["sg-e"],
+      });
+      serving.template.apply((t) => (template = t));
+      new ModelEndpoint("churn", {
+        lake,
+        serving,
+        image: MODEL_IMAGE,
+        modelDataKey: "production/model.tar.gz",
+        subnetIds: ["subnet-a"],
+        securityGroupIds: ["sg-e"],
+      });
+      return {};
+    });
+    expect(template).toEqual({
+      roleArn: "arn:aws:iam::123456789012:role/serve-role",
+      kmsKeyArn: "arn:aws:kms:ap-northeast-2:123456789012:key/lake-key-key-id",
+      image: MODEL_IMAGE,
+      instanceType: "ml.m5.xlarge",
+      initialInstanceCount: 2,
+      subnetIds: ["subnet-a"],
+      securityGroupIds: ["sg-e"],
+      networkIsolation: true,
+      autoscaling: {
+        minCapacity: 1,
+        maxCapacity: 10,
+        targetInvocationsPerInstance: 1000,
+        scaleInCooldownSeconds: 300,
+        scaleOutCooldownSeconds: 60,
+      },
+    });
+    expect(resource(run, "aws:sagemaker/model:Model", "churn-model").inputs.executionRoleArn).toBe(
+      "arn:aws:iam::123456789012:role/serve-role",
+    );
+    expect(run.resources.filter((r) => r.type === "aws:iam/role:Role").map((r) => r.name)).toEqual([
+      "serve-role",
+    ]);
   });
 });
