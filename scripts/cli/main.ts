@@ -2,7 +2,9 @@ import { Command, CommanderError } from "commander";
 
 import { formatIssue, isValidationError } from "../../components/validation";
 import { registerCheckCommand } from "./commands/check";
+import { registerLakeCommand } from "./commands/lake";
 import { registerPlanCommand } from "./commands/plan";
+import { registerSandboxCommand } from "./commands/sandbox";
 
 /** Exit codes: 0 success, 1 failure, 2 bad usage or bad config. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -13,7 +15,12 @@ export class UsageError extends Error {
 }
 
 /** Each command lives in its own module under ./commands and registers itself here. */
-const COMMANDS: readonly ((program: Command) => void)[] = [registerPlanCommand, registerCheckCommand];
+const COMMANDS: readonly ((program: Command) => void)[] = [
+  registerPlanCommand,
+  registerCheckCommand,
+  registerSandboxCommand,
+  registerLakeCommand,
+];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function run(argv: readonly string[]): Promise<number> {

@@ -17,7 +17,7 @@ import { release, spawnGroup, stopGroup, TEMPLATE_ROOT, waitHealthy } from "./pr
  * LocalStack, two ways. With Docker and `LOCALSTACK_AUTH_TOKEN` (the image has required a token since the
  * open-source repository was archived in March 2026): the image named by `MLPLAT_LOCALSTACK_IMAGE` through
  * testcontainers' LocalStack module. Otherwise the last open-source core, `localstack-core`, on the host from
- * its own virtualenv (.tools/localstack-venv; it needs Python >= 3.12).
+ * its own virtualenv (.tools/localstack-venv; it needs Python >= 3.13).
  */
 
 /** The image used when MLPLAT_LOCALSTACK_IMAGE is not set. */
@@ -84,7 +84,7 @@ async function startHost(port: number, workDir: string, options: StartOptions): 
     const requirements = path.relative(TEMPLATE_ROOT, LOCALSTACK_REQUIREMENTS);
     throw new EmulatorSetupError(
       `LocalStack is not installed: set LOCALSTACK_AUTH_TOKEN (and have Docker) to run its image, or install ` +
-        `the open-source core on the host (Python >= 3.12): python3.12 -m venv .tools/localstack-venv && ` +
+        `the open-source core on the host (Python >= 3.13): python3.13 -m venv .tools/localstack-venv && ` +
         `.tools/localstack-venv/bin/pip install -r ${requirements}`,
     );
   }
