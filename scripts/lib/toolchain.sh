@@ -88,6 +88,6 @@ ensure_venv() {
   ensure_python_env "$MLPLAT_ROOT/.venv" "$MLPLAT_ROOT/scripts/cli/emulator/requirements.txt" 3.9
   if [ "${MLPLAT_EMULATOR:-}" = "localstack" ] && [ -z "${LOCALSTACK_AUTH_TOKEN:-}" ]; then
     ensure_python_env "$MLPLAT_ROOT/.tools/localstack-venv" \
-      "$MLPLAT_ROOT/scripts/cli/emulator/requirements-localstack.txt" 3.12
+      "$MLPLAT_ROOT/scripts/cli/emulator/requirements-localstack.txt" 3.13
   fi
 }
