@@ -55,8 +55,11 @@ export interface Emulator {
   readonly logFile?: string;
   /** From spawning to the first healthy answer, configuration included. */
   readonly readyMs: number;
-  /** Clears every resource; moto keeps its configuration. */
-  reset(): Promise<void>;
+  /**
+   * Clears every resource (moto keeps its configuration). Resolves false when the target has no reset API
+   * (the open-source LocalStack core: state reset is a paid feature).
+   */
+  reset(): Promise<boolean>;
   /** Stops it and everything it started. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -164,13 +167,23 @@ export function hostEmulator(fields: {
   };
 }
 
-/** Clears an emulator's resources, from any process that knows its endpoint. */
-export async function resetEmulator(kind: EmulatorKind, endpoint: string): Promise<void> {
+/**
+ * Clears an emulator's resources, from any process that knows its endpoint. Resolves false when the target
+ * has no reset API (the open-source LocalStack core answers 404).
+ */
+export async function resetEmulator(kind: EmulatorKind, endpoint: string): Promise<boolean> {
   if (kind === "moto") {
     await postJson(`${endpoint}/moto-api/reset`, undefined);
-  } else {
-    await postJson(`${endpoint}/_localstack/state/reset`, undefined);
+    return true;
   }
+  const response = await fetch(`${endpoint}/_localstack/state/reset`, {
+    method: "POST",
+    signal: AbortSignal.timeout(30_000),
+  });
+  await response.body?.cancel();
+  if (response.status === 404) return false;
+  if (!response.ok) throw new Error(`POST ${endpoint}/_localstack/state/reset: HTTP ${response.status}`);
+  return true;
 }
 
 /** True when the emulator at `endpoint` answers its health check. */
