@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, POLICIES } from "../../../policies/pack";
 import {
   evaluatePolicies,
   resolvePolicies,
@@ -37,16 +38,14 @@ export const POLICY_PACK_DIR = path.join(TEMPLATE_ROOT, "policies");
 
 /** The template's pack: the same policy objects `pulumi preview --policy-pack policies` serves. */
 export function templatePolicyPack(): PolicyPackDefinition {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pack = require("../../../policies/pack") as typeof import("../../../policies/pack");
   const manifest = JSON.parse(fs.readFileSync(path.join(POLICY_PACK_DIR, "package.json"), "utf8")) as {
     version: string;
   };
   return {
-    name: pack.PACK_NAME,
+    name: PACK_NAME,
     version: manifest.version,
-    enforcementLevel: pack.PACK_ENFORCEMENT_LEVEL,
-    policies: pack.POLICIES,
+    enforcementLevel: PACK_ENFORCEMENT_LEVEL,
+    policies: POLICIES,
   };
 }
 

@@ -106,7 +106,9 @@ export function resolvePolicies(
   const allLevel = levelOf("all");
   const resolved = pack.policies.map((policy): ResolvedPolicy => {
     const entry = config[policy.name];
+    const level = levelOf(policy.name);
     const { enforcementLevel: _level, ...properties } = typeof entry === "object" ? entry : {};
+    const known = Object.keys(policy.configSchema?.properties ?? {});
     const schema = z.fromJSONSchema({
       type: "object",
       properties: policy.configSchema?.properties ?? {},
@@ -117,16 +119,25 @@ export function resolvePolicies(
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const at = [policy.name, ...issue.path.map(String)].join(".");
+        const given = JSON.stringify(
+          issue.path.reduce<unknown>(
+            (v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k],
+            properties,
+          ),
+        );
         problems.push(
-          `${at}: ${issue.message}${issue.code === "unrecognized_keys" ? ` (${issue.keys.join(", ")})` : ""}`,
+          issue.code === "unrecognized_keys"
+            ? `${at}: got the properties ${issue.keys.join(", ")}, expected only ${known.join(", ")}`
+            : issue.code === "invalid_type"
+              ? `${at}: got ${given}, expected ${issue.expected}`
+              : `${at}: got ${given}: ${issue.message}`,
         );
       }
     }
     return {
       policy,
       kind: isStackPolicy(policy) ? "stack" : "resource",
-      level:
-        levelOf(policy.name) ?? allLevel ?? policy.enforcementLevel ?? pack.enforcementLevel ?? "advisory",
+      level: level ?? allLevel ?? policy.enforcementLevel ?? pack.enforcementLevel ?? "advisory",
       config: parsed.success ? (parsed.data as Record<string, unknown>) : {},
     };
   });

@@ -1,0 +1,104 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import { describe, expect, it } from "vitest";
+
+import { POLICY_PACK_DIR, readPackConfig, templatePolicyPack } from "../../scripts/cli/offline/policy-check";
+import { resolvePolicies } from "../../scripts/cli/offline/policy-engine";
+
+const pack = templatePolicyPack();
+const levelsIn = (stack: string) =>
+  Object.fromEntries(
+    resolvePolicies(pack, readPackConfig(path.join(POLICY_PACK_DIR, "config", `${stack}.json`)), stack).map(
+      (p) => [p.policy.name, p.level],
+    ),
+  );
+
+describe("policy inventory", () => {
+  it("pins every policy id with its level in each stack", () => {
+    const M = "mandatory";
+    expect({ dev: levelsIn("dev"), prod: levelsIn("prod"), local: levelsIn("local") }).toEqual({
+      dev: {
+        "s3-bucket-kms-encryption": M,
+        "s3-bucket-public-access-block": M,
+        "s3-bucket-versioning": M,
+        "s3-bucket-lifecycle-rules": M,
+        "s3-bucket-tls-only": M,
+        "kms-key-rotation": M,
+        "iam-no-wildcard-action": M,
+        "iam-no-service-wildcard-on-all-resources": M,
+        "iam-no-write-on-all-resources": M,
+        "required-tags": "advisory",
+        "stateful-resources-protected": "disabled",
+      },
+      prod: {
+        "s3-bucket-kms-encryption": M,
+        "s3-bucket-public-access-block": M,
+        "s3-bucket-versioning": M,
+        "s3-bucket-lifecycle-rules": M,
+        "s3-bucket-tls-only": M,
+        "kms-key-rotation": M,
+        "iam-no-wildcard-action": M,
+        "iam-no-service-wildcard-on-all-resources": M,
+        "iam-no-write-on-all-resources": M,
+        "required-tags": M,
+        "stateful-resources-protected": M,
+      },
+      local: {
+        "s3-bucket-kms-encryption": M,
+        "s3-bucket-public-access-block": M,
+        "s3-bucket-versioning": M,
+        "s3-bucket-lifecycle-rules": M,
+        "s3-bucket-tls-only": M,
+        "kms-key-rotation": M,
+        "iam-no-wildcard-action": M,
+        "iam-no-service-wildcard-on-all-resources": M,
+        "iam-no-write-on-all-resources": M,
+        "required-tags": "advisory",
+        "stateful-resources-protected": "disabled",
+      },
+    });
+  });
+
+  it("has a pack config for every stack file, and only for them", () => {
+    const stacks = (dir: string, re: RegExp) =>
+      fs
+        .readdirSync(dir)
+        .map((f) => re.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+    expect(stacks(path.join(POLICY_PACK_DIR, "config"), /^(.+)\.json$/)).toEqual(
+      stacks(path.join(POLICY_PACK_DIR, ".."), /^Pulumi\.(.+)\.yaml$/),
+    );
+  });
+
+  it("gives each policy a kebab-case id, one-sentence description, severity and remediation", () => {
+    for (const p of pack.policies) {
+      expect(p.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(p.description).toMatch(/^[A-Z][^.]*(\.[^ .][^.]*)*\.$/);
+      expect(p.severity).toMatch(/^(low|medium|high|critical)$/);
+      expect(p.remediationSteps?.length).toBeGreaterThan(20);
+    }
+  });
+
+  it("grants an exception only with an id and a written reason (local's TLS exception)", () => {
+    const local = resolvePolicies(
+      pack,
+      readPackConfig(path.join(POLICY_PACK_DIR, "config", "local.json")),
+      "local",
+    );
+    const exceptions = local.flatMap((p) =>
+      (p.config.exceptions as { id: string }[]).map((e) => ({ policy: p.policy.name, ...e })),
+    );
+    expect(exceptions).toEqual([
+      {
+        policy: "s3-bucket-tls-only",
+        id: "LOCAL-TLS-1",
+        resource: "mlplat-local-lake-*",
+        reason: expect.stringContaining(
+          "moto, which enforces bucket policies without their conditions",
+        ) as string,
+      },
+    ]);
+  });
+});
