@@ -187,9 +187,11 @@ function withSource(command: Command): Command {
     .option("--region <region>", "AWS region (default: AWS_REGION, then the stack's region)");
 }
 
-function loadTemplate<T>(flags: SourceFlags, outputPath: string): T {
-  if (flags.template !== undefined)
-    return parseObject(readFile(flags.template, "--template"), `--template ${flags.template}`) as T;
+/** A template (the SageMaker client checks it before any call), from a file or the stack's outputs. */
+function loadTemplate(flags: SourceFlags, outputPath: string): unknown {
+  if (flags.template !== undefined) {
+    return parseObject(readFile(flags.template, "--template"), `--template ${flags.template}`);
+  }
   const source: OutputsSource = {
     ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
     ...(flags.outputs !== undefined ? { outputs: flags.outputs } : {}),
@@ -197,11 +199,7 @@ function loadTemplate<T>(flags: SourceFlags, outputPath: string): T {
   };
   const outputs = readStackOutputs(source);
   if (flags.region === undefined && typeof outputs.region === "string") flags.region = outputs.region;
-  return outputAt(
-    outputs,
-    outputPath,
-    "is SageMaker switched on in the stack (mlplat:features.sagemaker)?",
-  ) as T;
+  return outputAt(outputs, outputPath, "is SageMaker switched on in the stack (mlplat:features.sagemaker)?");
 }
 
 /** SDK clients; they honour AWS_ENDPOINT_URL, so the same commands run against the sandbox. */
