@@ -4,15 +4,13 @@ import { formatIssue, isValidationError } from "../../components/validation";
 import { registerCheckCommand } from "./commands/check";
 import { registerLakeCommand } from "./commands/lake";
 import { registerPlanCommand } from "./commands/plan";
+import { registerSageMakerCommands } from "./commands/sagemaker";
 import { registerSandboxCommand } from "./commands/sandbox";
 
 /** Exit codes: 0 success, 1 failure, 2 bad usage or bad config. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
-/** An error in how a command was called (a flag's value, a missing file): exits 2 with its message. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+export { UsageError } from "./errors";
 
 /** Each command lives in its own module under ./commands and registers itself here. */
 const COMMANDS: readonly ((program: Command) => void)[] = [
@@ -20,6 +18,7 @@ const COMMANDS: readonly ((program: Command) => void)[] = [
   registerCheckCommand,
   registerSandboxCommand,
   registerLakeCommand,
+  registerSageMakerCommands,
 ];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
