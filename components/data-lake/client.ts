@@ -325,13 +325,15 @@ export class LakeClient {
    * zone of millions of objects never sits in memory.
    */
   async *listPages(prefix: string, pageSize = 1000): AsyncGenerator<LakeObject[]> {
+    // A zone or folder is listed as a folder: `raw` lists `raw/...`, not also `raw-archive/...`.
+    const folder = prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`;
     const pages = paginateListObjectsV2(
       { client: this.s3, pageSize },
-      { Bucket: this.bucket, Prefix: prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/` },
+      { Bucket: this.bucket, Prefix: folder },
     );
     const iterator = pages[Symbol.asyncIterator]();
     for (;;) {
-      const next = await this.call(() => iterator.next(), { prefix });
+      const next = await this.call(() => iterator.next(), { prefix: folder });
       if (next.done) return;
       yield (next.value.Contents ?? []).map((o) => ({
         key: o.Key ?? "",
