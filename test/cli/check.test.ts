@@ -1,0 +1,294 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import type * as Sarif from "sarif";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { REPO_ROOT } from "../harness";
+
+const BIN = path.join(REPO_ROOT, "scripts", "bin", "mlplat.cjs");
+const NONCOMPLIANT = path.join("test", "fixtures", "noncompliant");
+
+/** Runs the CLI as users do, in a process of its own. */
+function mlplat(args: string[], cwd = REPO_ROOT) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface CheckJson {
+  stack: string;
+  resources: { type: string; name: string; urn: string }[];
+  violations: { policy: string; level: string; urn: string; type: string; name: string; message: string }[];
+  summary: {
+    passed: boolean;
+    mandatory: number;
+    advisory: number;
+    policies: Record<string, string>;
+    exceptions: { policy: string; id: string; reason: string }[];
+  };
+}
+
+/** Every violation the non-compliant fixture must produce, as [policy, resource, message]. */
+const EXPECTED: [string, string, string][] = [
+  [
+    "s3-bucket-kms-encryption",
+    "nc-plain",
+    `bucket "nc-plain" has no default encryption configuration, so it only gets S3's SSE-S3 default: encrypt it with a customer-managed KMS key`,
+  ],
+  [
+    "s3-bucket-kms-encryption",
+    "nc-weak",
+    `bucket "nc-weak" is encrypted with AES256, not with a customer-managed KMS key: set sseAlgorithm to aws:kms and kmsMasterKeyId`,
+  ],
+  [
+    "s3-bucket-public-access-block",
+    "nc-plain",
+    `bucket "nc-plain" has no BucketPublicAccessBlock: add one with blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets set to true`,
+  ],
+  [
+    "s3-bucket-public-access-block",
+    "nc-weak",
+    `bucket "nc-weak" does not block all public access: blockPublicPolicy, restrictPublicBuckets must be true`,
+  ],
+  [
+    "s3-bucket-versioning",
+    "nc-plain",
+    `bucket "nc-plain" has no BucketVersioning: enable versioning on data buckets`,
+  ],
+  ["s3-bucket-versioning", "nc-weak", `bucket "nc-weak" has versioning Suspended, expected Enabled`],
+  [
+    "s3-bucket-lifecycle-rules",
+    "nc-plain",
+    `bucket "nc-plain" has no enabled lifecycle rules: add a BucketLifecycleConfiguration`,
+  ],
+  [
+    "s3-bucket-lifecycle-rules",
+    "nc-weak",
+    `bucket "nc-weak" lifecycle rule "ColdTooSoon": transitions out of order: STANDARD_IA after 30 days follows GLACIER after 20 days`,
+  ],
+  [
+    "s3-bucket-tls-only",
+    "nc-plain",
+    `bucket "nc-plain" has no bucket policy: add one that denies requests without TLS`,
+  ],
+  [
+    "s3-bucket-tls-only",
+    "nc-weak",
+    `bucket "nc-weak" has a bucket policy without a statement denying s3:* on the bucket and its objects when aws:SecureTransport is false`,
+  ],
+  ["kms-key-rotation", "nc-key", `KMS key "nc-key" does not rotate: set enableKeyRotation to true`],
+  ["iam-no-wildcard-action", "nc-admin", `Policy "nc-admin" policy statement 1 allows every action ("*")`],
+  [
+    "iam-no-service-wildcard-on-all-resources",
+    "nc-s3-everything",
+    `RolePolicy "nc-s3-everything" policy statement "AllOfS3" allows s3:* on every resource ("*")`,
+  ],
+  [
+    "iam-no-write-on-all-resources",
+    "nc-role",
+    `Role "nc-role" inlinePolicies[writes] statement "WriteAnywhere" allows the write actions s3:PutObject on every resource ("*")`,
+  ],
+  ["required-tags", "nc-plain", `Bucket "nc-plain" lacks the tags Project, Environment, CostCenter, Owner`],
+  [
+    "stateful-resources-protected",
+    "nc-plain",
+    `Bucket "nc-plain" holds data and is not protected: set protect (and retainOnDelete)`,
+  ],
+];
+
+const ALL_POLICIES = [
+  "s3-bucket-kms-encryption",
+  "s3-bucket-public-access-block",
+  "s3-bucket-versioning",
+  "s3-bucket-lifecycle-rules",
+  "s3-bucket-tls-only",
+  "kms-key-rotation",
+  "iam-no-wildcard-action",
+  "iam-no-service-wildcard-on-all-resources",
+  "iam-no-write-on-all-resources",
+  "required-tags",
+  "stateful-resources-protected",
+];
+
+describe("mlplat check on the project's own stacks", () => {
+  it.each(["dev", "prod", "local"])("passes %s with zero mandatory violations", (stack) => {
+    const { code, stdout } = mlplat(["check", "--stack", stack, "--format", "json"]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as CheckJson;
+    expect(doc.stack).toBe(stack);
+    expect(doc.violations.filter((v) => v.level === "mandatory")).toEqual([]);
+    expect(doc.summary.passed).toBe(true);
+    expect(doc.resources.some((r) => r.type === "aws:s3/bucket:Bucket")).toBe(true);
+    expect(Object.keys(doc.summary.policies)).toEqual(ALL_POLICIES);
+  });
+
+  it("lists local's written exception with its id and reason", () => {
+    const doc = JSON.parse(mlplat(["check", "--stack", "local", "--format", "json"]).stdout) as CheckJson;
+    expect(doc.summary.exceptions.map((e) => [e.policy, e.id])).toEqual([
+      ["s3-bucket-tls-only", "LOCAL-TLS-1"],
+    ]);
+    expect(doc.summary.exceptions[0]?.reason).toContain("moto");
+  });
+
+  it("fails prod when production data is not protected (deletionPolicy retain)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlplat-check-"));
+    fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const prod = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.prod.yaml"),
+      prod.replace("deletionPolicy: protect", "deletionPolicy: retain"),
+    );
+    const { code, stdout, stderr } = mlplat(["check", "--stack", "prod", "--cwd", dir, "--format", "json"]);
+    // The stack config itself refuses anything but protect in production, before any policy runs.
+    if (code === 2) {
+      expect(stderr).toContain("mlplat:dataLake.deletionPolicy");
+      return;
+    }
+    expect(code).toBe(1);
+    const doc = JSON.parse(stdout) as CheckJson;
+    expect(doc.violations.map((v) => `${v.policy} ${v.name}`)).toEqual([
+      "stateful-resources-protected mlplat-prod-lake-key",
+      "stateful-resources-protected mlplat-prod-lake-data",
+      "stateful-resources-protected mlplat-prod-lake-logs",
+    ]);
+  });
+});
+
+describe("mlplat check on a deliberately non-compliant program (--program)", () => {
+  const runs: Record<string, ReturnType<typeof mlplat>> = {};
+  beforeAll(() => {
+    for (const format of ["text", "json", "sarif", "markdown"]) {
+      runs[format] = mlplat(["check", "--stack", "prod", "--program", NONCOMPLIANT, "--format", format]);
+    }
+  });
+
+  it("exits 1 in every format, printing only the report on stdout", () => {
+    for (const format of ["text", "json", "sarif", "markdown"]) {
+      expect({ format, code: runs[format]?.code }).toEqual({ format, code: 1 });
+    }
+  });
+
+  it("fires every policy of the pack, with the exact messages (json)", () => {
+    const doc = JSON.parse(runs.json?.stdout ?? "") as CheckJson;
+    expect(doc.stack).toBe("prod");
+    expect(doc.violations.map((v) => [v.policy, v.name, v.message])).toEqual(EXPECTED);
+    expect(new Set(doc.violations.map((v) => v.policy))).toEqual(new Set(ALL_POLICIES));
+    expect(doc.violations.every((v) => v.level === "mandatory")).toBe(true);
+    // Each violation names the resource as the plan does.
+    const plainBucket = doc.resources.find((r) => r.name === "nc-plain");
+    expect(doc.violations[0]).toMatchObject({ urn: plainBucket?.urn, type: "aws:s3/bucket:Bucket" });
+    expect(doc.summary).toMatchObject({ passed: false, mandatory: EXPECTED.length, advisory: 0 });
+  });
+
+  it("prints each violation and the verdict (text)", () => {
+    const out = runs.text?.stdout ?? "";
+    expect(out).toMatch(
+      /^Stack noncompliant\/prod: 11 resources, 11 policies \(mlplat-guardrails@0\.1\.0, policies\/config\/prod\.json\)$/m,
+    );
+    for (const [policy, name, message] of EXPECTED) {
+      expect(out).toContain(`mandatory  ${policy}  ${name} (`);
+      expect(out).toContain(message);
+    }
+    expect(out.trimEnd().split("\n").pop()).toBe(
+      `${EXPECTED.length} mandatory, 0 advisory violations: the check fails`,
+    );
+  });
+
+  it("renders a PR comment with one table row per violation (markdown)", () => {
+    const out = runs.markdown?.stdout ?? "";
+    expect(out.split("\n")[0]).toBe("<!-- mlplat-check:prod -->");
+    expect(out).toContain(
+      "### ❌ mlplat check: stack `prod` fails with 16 mandatory and 0 advisory violations",
+    );
+    const rows = out.split("\n").filter((l) => l.startsWith("| ❌ mandatory |"));
+    expect(rows).toHaveLength(EXPECTED.length);
+    expect(rows[0]).toBe(
+      "| ❌ mandatory | `s3-bucket-kms-encryption` | `nc-plain` (aws:s3/bucket:Bucket) | " +
+        `${EXPECTED[0]?.[2] ?? ""} |`,
+    );
+  });
+
+  it("writes SARIF 2.1.0 that validates against the OASIS schema, located at each declaration (sarif)", () => {
+    const log = JSON.parse(runs.sarif?.stdout ?? "") as Sarif.Log;
+    const schema = JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, "test", "fixtures", "sarif", "sarif-schema-2.1.0.json"), "utf8"),
+    ) as { $schema: string; id: string } & Record<string, unknown>;
+    // The schema is written for draft-04 and uses no keyword that changed since: read it as draft-07.
+    const { $schema: _draft04, id, ...rest } = schema;
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile({ ...rest, $id: id });
+    expect(validate(log) ? [] : validate.errors).toEqual([]);
+    expect(validate({ ...log, version: "2.0.0" })).toBe(false); // the validator does reject a wrong log
+
+    const run = log.runs[0];
+    expect(run?.tool.driver.rules?.map((r) => r.id)).toEqual(ALL_POLICIES);
+    expect(run?.results?.map((r) => [r.ruleId, r.level, r.message.text])).toEqual(
+      EXPECTED.map(([policy, , message]) => [policy, "error", message]),
+    );
+    const first = run?.results?.[0]?.locations?.[0];
+    expect(first?.physicalLocation?.artifactLocation).toEqual({
+      uri: "test/fixtures/noncompliant/index.ts",
+      uriBaseId: "%SRCROOT%",
+    });
+    const line = fs
+      .readFileSync(path.join(REPO_ROOT, NONCOMPLIANT, "index.ts"), "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes('new aws.s3.Bucket("nc-plain"'));
+    expect(first?.physicalLocation?.region?.startLine).toBe(line + 1);
+    expect(first?.logicalLocations?.[0]?.fullyQualifiedName).toMatch(/[:$]aws:s3\/bucket:Bucket::nc-plain$/);
+  });
+
+  it("passes (exit 0) with advisory violations when the pack config makes every policy advisory", () => {
+    const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mlplat-check-")), "advisory.json");
+    fs.writeFileSync(config, JSON.stringify({ all: "advisory" }));
+    const { code, stdout } = mlplat([
+      "check",
+      "--stack",
+      "prod",
+      "--program",
+      NONCOMPLIANT,
+      "--policy-config",
+      config,
+      "--format",
+      "json",
+    ]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as CheckJson;
+    expect(doc.summary).toMatchObject({ passed: true, mandatory: 0, advisory: EXPECTED.length });
+  });
+});
+
+describe("mlplat check usage errors exit 2", () => {
+  it("names a missing --program path", () => {
+    const { code, stderr } = mlplat(["check", "--stack", "prod", "--program", "no/such/program"]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `mlplat: --program: got "no/such/program", which does not exist; expected a Pulumi project folder or its entry file\n`,
+    );
+  });
+
+  it("names a missing and an invalid --policy-config", () => {
+    const missing = mlplat(["check", "--stack", "dev", "--policy-config", "nope.json"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--policy-config: ");
+    expect(missing.stderr).toContain("nope.json: no such file; expected a JSON pack config");
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "mlplat-check-")), "bad.json");
+    fs.writeFileSync(file, JSON.stringify({ "kms-key-rotation": "strict" }));
+    const invalid = mlplat(["check", "--stack", "dev", "--policy-config", file]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain(
+      'kms-key-rotation.enforcementLevel: got "strict", expected one of advisory, mandatory, remediate, disabled',
+    );
+  });
+
+  it("rejects an unknown format and a missing stack", () => {
+    expect(mlplat(["check", "--stack", "dev", "--format", "xml"]).code).toBe(2);
+    expect(mlplat(["check"]).code).toBe(2);
+    expect(mlplat(["check", "--stack", "qa"]).code).toBe(2);
+  });
+});
