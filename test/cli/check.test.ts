@@ -134,26 +134,22 @@ describe("mlplat check on the project's own stacks", () => {
     expect(doc.summary.exceptions[0]?.reason).toContain("moto");
   });
 
-  it("fails prod when production data is not protected (deletionPolicy retain)", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlplat-check-"));
-    fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    const prod = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8");
-    fs.writeFileSync(
-      path.join(dir, "Pulumi.prod.yaml"),
-      prod.replace("deletionPolicy: protect", "deletionPolicy: retain"),
-    );
-    const { code, stdout, stderr } = mlplat(["check", "--stack", "prod", "--cwd", dir, "--format", "json"]);
-    // The stack config itself refuses anything but protect in production, before any policy runs.
-    if (code === 2) {
-      expect(stderr).toContain("mlplat:dataLake.deletionPolicy");
-      return;
-    }
+  it("fails dev's retained-but-unprotected data under production's pack config: levels come from config", () => {
+    const { code, stdout } = mlplat([
+      "check",
+      "--stack",
+      "dev",
+      "--policy-config",
+      "policies/config/prod.json",
+      "--format",
+      "json",
+    ]);
     expect(code).toBe(1);
     const doc = JSON.parse(stdout) as CheckJson;
-    expect(doc.violations.map((v) => `${v.policy} ${v.name}`)).toEqual([
-      "stateful-resources-protected mlplat-prod-lake-key",
-      "stateful-resources-protected mlplat-prod-lake-data",
-      "stateful-resources-protected mlplat-prod-lake-logs",
+    expect(doc.violations.map((v) => `${v.level} ${v.policy} ${v.name}`)).toEqual([
+      "mandatory stateful-resources-protected mlplat-dev-lake-key",
+      "mandatory stateful-resources-protected mlplat-dev-lake-data",
+      "mandatory stateful-resources-protected mlplat-dev-lake-logs",
     ]);
   });
 });
