@@ -1,6 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { DataLake } from "../components/data-lake";
+import { Network } from "../components/network";
+import {
+  ModelEndpoint,
+  ServingPlatform,
+  TrainingPlatform,
+  type EndpointTemplate,
+  type TrainingJobTemplate,
+} from "../components/sagemaker";
 import { loadStackConfig, type StackConfig } from "./config";
 import { emulatorProvider } from "./emulator/provider";
 
@@ -16,6 +24,18 @@ export interface StackOutputs {
     kmsKeyArn: pulumi.Output<string>;
     logBucketName: pulumi.Output<string>;
     zoneUris: pulumi.Output<Record<string, string>>;
+  };
+  network?: {
+    vpcId: pulumi.Output<string>;
+    privateSubnetIds: pulumi.Output<string>[];
+  };
+  sagemaker?: {
+    /** What `mlplat train` submits a job from. */
+    trainingTemplate: pulumi.Output<TrainingJobTemplate>;
+    /** What `mlplat deploy` serves a model version with. */
+    endpointTemplate: pulumi.Output<EndpointTemplate>;
+    /** The endpoint the stack declares, when `mlplat:sagemaker.endpoint` is set. */
+    endpointName?: pulumi.Output<string>;
   };
 }
 
@@ -34,15 +54,58 @@ export function main(): StackOutputs {
     : {};
   if (config.emulator) outputs.emulatorEndpoint = config.emulator.endpoint;
 
-  if (config.features.dataLake) {
-    const lake = new DataLake(`${prefix}-lake`, config.dataLake, providers);
-    outputs.dataLake = {
-      bucketName: lake.bucketName,
-      bucketArn: lake.bucketArn,
-      kmsKeyArn: lake.kmsKeyArn,
-      logBucketName: lake.logBucketName,
-      zoneUris: lake.zoneUris,
+  if (!config.features.dataLake) return outputs;
+  const lake = new DataLake(`${prefix}-lake`, config.dataLake, providers);
+  outputs.dataLake = {
+    bucketName: lake.bucketName,
+    bucketArn: lake.bucketArn,
+    kmsKeyArn: lake.kmsKeyArn,
+    logBucketName: lake.logBucketName,
+    zoneUris: lake.zoneUris,
+  };
+
+  if (config.sagemaker) {
+    const tags = { ...config.tags };
+    const network = new Network(`${prefix}-network`, config.network, providers);
+    outputs.network = { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds };
+    const training = new TrainingPlatform(
+      `${prefix}-training`,
+      {
+        ...config.sagemaker.training,
+        lake,
+        subnetIds: network.privateSubnetIds,
+        securityGroupIds: [network.trainingSecurityGroupId],
+        tags,
+      },
+      providers,
+    );
+    const servingNetwork = {
+      subnetIds: network.privateSubnetIds,
+      securityGroupIds: [network.endpointSecurityGroupId],
     };
+    const serving = new ServingPlatform(
+      `${prefix}-serving`,
+      {
+        image: config.sagemaker.serving.image,
+        instanceType: config.sagemaker.serving.instanceType,
+        initialInstanceCount: config.sagemaker.serving.initialInstanceCount,
+        autoscaling: config.sagemaker.serving.autoscaling,
+        lake,
+        ...servingNetwork,
+        tags,
+      },
+      providers,
+    );
+    outputs.sagemaker = { trainingTemplate: training.template, endpointTemplate: serving.template };
+    const endpoint = config.sagemaker.endpoint;
+    if (endpoint) {
+      const model = new ModelEndpoint(
+        `${prefix}-${endpoint.name}`,
+        { ...endpoint.settings, lake, serving, ...servingNetwork, tags },
+        providers,
+      );
+      outputs.sagemaker.endpointName = model.endpointName;
+    }
   }
   return outputs;
 }

@@ -1,11 +1,15 @@
 import type { DataLakeArgs } from "../../components/data-lake/args";
+import type { NetworkArgs } from "../../components/network/args";
 
 export const ENVIRONMENTS = ["local", "dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
 export interface EnvironmentDefaults {
-  readonly features: { readonly dataLake: boolean };
+  readonly features: { readonly dataLake: boolean; readonly sagemaker: boolean };
   readonly dataLake: DataLakeArgs;
+  readonly network: NetworkArgs;
+  /** How a stack-declared model endpoint serves: serverless (scales to zero) or autoscaled instances. */
+  readonly sagemakerEndpointMode: "instances" | "serverless";
   /**
    * The emulator the stack deploys to; only `local` has one. `mlplat sandbox up` sets the running emulator's
    * URL in the stack's config.
@@ -24,33 +28,42 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
   // Emulator stacks: moto enforces bucket policies without their conditions, so a TLS-only deny would
   // refuse every request; and a sandbox holds no data worth keeping past its life.
   local: {
-    features: { dataLake: true },
+    features: { dataLake: true, sagemaker: false },
     dataLake: {
       deletionPolicy: "retain",
       tlsOnly: false,
       lifecycle: { noncurrentVersionExpirationDays: 7, accessLogRetentionDays: 30 },
     },
+    network: { sageMakerEndpoints: false },
+    sagemakerEndpointMode: "serverless",
     emulator: { endpoint: DEFAULT_EMULATOR_ENDPOINT },
   },
   dev: {
-    features: { dataLake: true },
+    features: { dataLake: true, sagemaker: false },
     dataLake: {
       deletionPolicy: "retain",
       lifecycle: { noncurrentVersionExpirationDays: 7, accessLogRetentionDays: 30 },
     },
+    // Interface endpoints cost money per AZ and hour (seed §7.4); dev reaches SageMaker's API publicly.
+    network: { sageMakerEndpoints: false },
+    sagemakerEndpointMode: "serverless",
   },
   staging: {
-    features: { dataLake: true },
+    features: { dataLake: true, sagemaker: false },
     dataLake: {
       deletionPolicy: "retain",
       lifecycle: { noncurrentVersionExpirationDays: 30, accessLogRetentionDays: 90 },
     },
+    network: { sageMakerEndpoints: false },
+    sagemakerEndpointMode: "instances",
   },
   prod: {
-    features: { dataLake: true },
+    features: { dataLake: true, sagemaker: false },
     dataLake: {
       deletionPolicy: "protect",
       lifecycle: { noncurrentVersionExpirationDays: 90, accessLogRetentionDays: 365 },
     },
+    network: { sageMakerEndpoints: true, availabilityZoneCount: 3 },
+    sagemakerEndpointMode: "instances",
   },
 };

@@ -12,7 +12,25 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "../../components/validation";
-import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment } from "./defaults";
+import {
+  resolveNetworkArgs,
+  validateNetworkArgs,
+  type NetworkArgs,
+  type ResolvedNetworkArgs,
+} from "../../components/network/args";
+import {
+  resolveEndpointSettings,
+  validateEndpointSettings,
+  type EndpointSettings,
+  type ResolvedEndpointSettings,
+} from "../../components/sagemaker/endpoint-args";
+import {
+  resolveTrainingSettings,
+  validateTrainingSettings,
+  type ResolvedTrainingSettings,
+  type TrainingSettings,
+} from "../../components/sagemaker/training-args";
+import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment, type EnvironmentDefaults } from "./defaults";
 import { StackConfigSchema } from "./schema";
 
 export { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment } from "./defaults";
@@ -31,10 +49,22 @@ export interface StackConfig {
   readonly region: string;
   /** Tags for every taggable resource; always carries Project, Environment, CostCenter and Owner. */
   readonly tags: Readonly<Record<string, string>>;
-  readonly features: { readonly dataLake: boolean };
+  readonly features: { readonly dataLake: boolean; readonly sagemaker: boolean };
   readonly dataLake: ResolvedDataLakeArgs;
+  /** The platform's VPC, declared when a capability that runs in it is on. */
+  readonly network: ResolvedNetworkArgs;
+  /** Set when `features.sagemaker` is on. */
+  readonly sagemaker?: SageMakerSettings;
   /** The AWS emulator this stack deploys to: set on `local` stacks, and only there. */
   readonly emulator?: EmulatorSettings;
+}
+
+export interface SageMakerSettings {
+  readonly training: ResolvedTrainingSettings;
+  /** The endpoint template `mlplat deploy` fills in (its modelDataKey is a placeholder). */
+  readonly serving: ResolvedEndpointSettings;
+  /** A model endpoint the stack declares itself, when `mlplat:sagemaker.endpoint` is set. */
+  readonly endpoint?: { readonly name: string; readonly settings: ResolvedEndpointSettings };
 }
 
 export interface EmulatorSettings {
@@ -66,8 +96,29 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     lifecycle: { ...defaults.dataLake.lifecycle, ...lakeInput.lifecycle },
     tags,
   });
+  const featureInput = asRecord(input.features);
+  const features = {
+    dataLake: typeof featureInput.dataLake === "boolean" ? featureInput.dataLake : defaults.features.dataLake,
+    sagemaker:
+      typeof featureInput.sagemaker === "boolean" ? featureInput.sagemaker : defaults.features.sagemaker,
+  };
+  const networkInput = withoutFlagged(
+    asRecord(input.network),
+    `${NAMESPACE}:network`,
+    flagged,
+  ) as NetworkArgs;
+  const network = resolveNetworkArgs({ ...defaults.network, ...networkInput, tags });
+  const sagemaker = features.sagemaker
+    ? sageMakerSettings(
+        withoutFlagged(asRecord(input.sagemaker), `${NAMESPACE}:sagemaker`, flagged),
+        defaults,
+      )
+    : undefined;
   const semantic = [
     ...prefixIssues(`${NAMESPACE}:dataLake`, validateDataLakeArgs(dataLake)),
+    ...prefixIssues(`${NAMESPACE}:network`, validateNetworkArgs(network)),
+    ...(sagemaker?.issues ?? []),
+    ...featureRules(features),
     ...environmentRules(environment, dataLake, asRecord(input.tags)),
     ...emulatorRules(environment, input.emulator),
   ];
@@ -76,7 +127,6 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
   if (issues.length > 0 || !parsed.success) {
     throw new ValidationError(`stack ${stack}: invalid config`, issues);
   }
-  const features = { ...defaults.features, ...definedOnly(parsed.data.features ?? {}) };
   const endpoint = parsed.data.emulator?.endpoint ?? defaults.emulator?.endpoint;
   return {
     stack,
@@ -85,8 +135,79 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     tags,
     features,
     dataLake,
+    network,
+    ...(sagemaker ? { sagemaker: sagemaker.settings } : {}),
     ...(endpoint !== undefined ? { emulator: { endpoint: endpoint.replace(/\/+$/, "") } } : {}),
   };
+}
+
+/** Capabilities that need another one. */
+function featureRules(features: StackConfig["features"]): ValidationIssue[] {
+  if (features.sagemaker && !features.dataLake) {
+    return [
+      {
+        path: `${NAMESPACE}:features.sagemaker`,
+        value: true,
+        expected: `false while ${NAMESPACE}:features.dataLake is false: training reads from and writes to the lake`,
+      },
+    ];
+  }
+  return [];
+}
+
+const ENDPOINT_NAME = /^[a-z0-9](-?[a-z0-9]){0,19}$/;
+/** The settings an endpoint declared by the stack takes from `mlplat:sagemaker.endpoint`; the rest are the template's. */
+const OWN_ENDPOINT_SETTINGS = /^(modelDataKey|mode|serverless|networkIsolation)/;
+
+/** Training template, endpoint template and optional endpoint, with the seed's defaults, and their problems. */
+function sageMakerSettings(
+  input: Record<string, unknown>,
+  defaults: EnvironmentDefaults,
+): { settings: SageMakerSettings; issues: ValidationIssue[] } {
+  const at = (path: string) => `${NAMESPACE}:sagemaker.${path}`;
+  const training = resolveTrainingSettings(asRecord(input.training) as unknown as TrainingSettings);
+  const servingInput = asRecord(input.serving) as Partial<EndpointSettings>;
+  const serving = resolveEndpointSettings({
+    ...servingInput,
+    image: servingInput.image ?? (undefined as unknown as string),
+    modelDataKey: "model.tar.gz",
+    mode: "instances",
+  });
+  const issues = [
+    ...prefixIssues(at("training"), validateTrainingSettings(training)),
+    ...prefixIssues(at("serving"), validateEndpointSettings(serving)),
+  ];
+  let endpoint: SageMakerSettings["endpoint"];
+  if (input.endpoint !== undefined) {
+    const own = asRecord(input.endpoint);
+    const name = own.name ?? "model";
+    const settings = resolveEndpointSettings({
+      image: serving.image,
+      instanceType: serving.instanceType,
+      initialInstanceCount: serving.initialInstanceCount,
+      autoscaling: serving.autoscaling,
+      modelDataKey: own.modelDataKey as string,
+      mode: (own.mode as EndpointSettings["mode"]) ?? defaults.sagemakerEndpointMode,
+      ...(own.serverless !== undefined
+        ? { serverless: own.serverless as EndpointSettings["serverless"] }
+        : {}),
+    });
+    issues.push(
+      ...prefixIssues(
+        at("endpoint"),
+        validateEndpointSettings(settings).filter((i) => OWN_ENDPOINT_SETTINGS.test(i.path)),
+      ),
+    );
+    if (typeof name !== "string" || !ENDPOINT_NAME.test(name)) {
+      issues.push({
+        path: at("endpoint.name"),
+        value: name,
+        expected: "1 to 20 lowercase letters, digits and single hyphens",
+      });
+    }
+    endpoint = { name: typeof name === "string" ? name : "model", settings };
+  }
+  return { settings: { training, serving, ...(endpoint ? { endpoint } : {}) }, issues };
 }
 
 /**
@@ -323,8 +444,4 @@ function withoutFlagged(
         : child;
   }
   return out;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -38,6 +38,59 @@ export const TagsSchema = z
 
 export const FeaturesSchema = z.strictObject({
   dataLake: z.boolean({ error: "true or false" }).optional(),
+  sagemaker: z.boolean({ error: "true or false" }).optional(),
+});
+
+const count = z.number({ error: "a whole number" });
+const text = z.string({ error: "a string" });
+const flag = z.boolean({ error: "true or false" });
+
+export const NetworkConfigSchema = z.strictObject({
+  cidrBlock: text.optional(),
+  availabilityZoneCount: count.optional(),
+  sageMakerEndpoints: flag.optional(),
+});
+
+const AutoscalingSchema = z.strictObject({
+  minCapacity: count.optional(),
+  maxCapacity: count.optional(),
+  targetInvocationsPerInstance: z.number({ error: "a number" }).optional(),
+  scaleInCooldownSeconds: count.optional(),
+  scaleOutCooldownSeconds: count.optional(),
+});
+
+export const SageMakerConfigSchema = z.strictObject({
+  training: z
+    .strictObject({
+      image: text.optional(),
+      instanceType: text.optional(),
+      instanceCount: count.optional(),
+      volumeSizeGb: count.optional(),
+      maxRuntimeSeconds: count.optional(),
+      spot: flag.optional(),
+      maxWaitSeconds: count.optional(),
+      networkIsolation: flag.optional(),
+      hyperparameters: z.record(z.string(), text).optional(),
+    })
+    .optional(),
+  serving: z
+    .strictObject({
+      image: text.optional(),
+      instanceType: text.optional(),
+      initialInstanceCount: count.optional(),
+      autoscaling: AutoscalingSchema.optional(),
+    })
+    .optional(),
+  endpoint: z
+    .strictObject({
+      name: text.optional(),
+      modelDataKey: text.optional(),
+      mode: z.enum(["instances", "serverless"], { error: "one of instances, serverless" }).optional(),
+      serverless: z
+        .strictObject({ memorySizeMb: count.optional(), maxConcurrency: count.optional() })
+        .optional(),
+    })
+    .optional(),
 });
 
 export const LifecycleSchema = z.strictObject({
@@ -75,6 +128,8 @@ export const StackConfigSchema = z.strictObject({
   tags: TagsSchema,
   features: FeaturesSchema.optional(),
   dataLake: DataLakeConfigSchema.optional(),
+  network: NetworkConfigSchema.optional(),
+  sagemaker: SageMakerConfigSchema.optional(),
   emulator: EmulatorConfigSchema.optional(),
 });
 

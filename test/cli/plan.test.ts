@@ -53,7 +53,8 @@ describe("mlplat plan", () => {
   it("prints a tree in text format", () => {
     const { code, stdout } = mlplat(["plan", "--stack", "dev"]);
     expect(code).toBe(0);
-    expect(stdout).toContain("Stack mlplat/dev: 18 resources");
+    expect(stdout).toMatch(/^Stack mlplat\/dev: \d+ resources$/m);
+    expect(stdout).toMatch(/^ {2}mlplat-dev-lake {2}\(mlplat:data-lake:DataLake\)$/m);
     expect(stdout).toMatch(/^ {4}mlplat-dev-lake-data {2}\(aws:s3\/bucket:Bucket\) {2}\[retainOnDelete\]$/m);
   });
 
