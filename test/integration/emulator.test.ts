@@ -17,9 +17,7 @@ const EMULATOR_MODULE = path.join(REPO_ROOT, "scripts", "cli", "emulator", "inde
  * Runs a script that starts an emulator in a child Node process, and resolves once it prints the emulator's
  * pid; `then` decides how the child ends.
  */
-async function childWithEmulator(
-  then: "wait" | "throw",
-): Promise<{
+async function childWithEmulator(then: "wait" | "throw"): Promise<{
   pid: number;
   endpoint: string;
   child: ChildProcessWithoutNullStreams;
@@ -57,9 +55,9 @@ async function childWithEmulator(
       out += d.toString();
       if (out.includes("\n")) resolve(out.split("\n")[0] ?? "");
     });
-    child.once("exit", (code) =>
-      reject(new Error(`child exited ${code} before the emulator was ready: ${err}`)),
-    );
+    child.once("exit", (code) => {
+      reject(new Error(`child exited ${String(code)} before the emulator was ready: ${err}`));
+    });
   });
   const { pid, endpoint } = JSON.parse(first) as { pid: number; endpoint: string };
   return { pid, endpoint, child, exit };
