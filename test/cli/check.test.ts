@@ -152,6 +152,31 @@ describe("mlplat check on the project's own stacks", () => {
       "mandatory stateful-resources-protected mlplat-dev-lake-logs",
     ]);
   });
+  it("locates a violation in the template at the TypeScript line that declares the resource (sarif)", () => {
+    const { code, stdout } = mlplat([
+      "check",
+      "--stack",
+      "dev",
+      "--policy-config",
+      "policies/config/prod.json",
+      "--format",
+      "sarif",
+    ]);
+    expect(code).toBe(1);
+    const log = JSON.parse(stdout) as Sarif.Log;
+    const key = log.runs[0]?.results?.find(
+      (r) => r.locations?.[0]?.logicalLocations?.[0]?.name === "mlplat-dev-lake-key",
+    );
+    const physical = key?.locations?.[0]?.physicalLocation;
+    expect(physical?.artifactLocation).toEqual({
+      uri: "components/data-lake/index.ts",
+      uriBaseId: "%SRCROOT%",
+    });
+    const line = fs
+      .readFileSync(path.join(REPO_ROOT, "components", "data-lake", "index.ts"), "utf8")
+      .split("\n")[(physical?.region?.startLine ?? 0) - 1];
+    expect(line).toContain("new aws.kms.Key(");
+  });
 });
 
 describe("mlplat check on a deliberately non-compliant program (--program)", () => {

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import { SourceMap } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL, fileURLToPath } from "node:url";
 
@@ -44,8 +46,6 @@ export function registerCheckCommand(program: Command): void {
         policyConfig?: string;
         cwd?: string;
       }) => {
-        // Stack traces (and so resource positions) point at the TypeScript sources of the compiled CLI.
-        process.setSourceMapsEnabled(true);
         const { checkStack } = await import("../offline/policy-check");
         let result: CheckResult;
         try {
@@ -251,9 +251,11 @@ export function sarifLog(result: CheckResult): Sarif.Log {
 
 /** Where the resource was declared (from the SDK's source positions), else the program's entry file. */
 function physicalLocation(result: CheckResult, urn: string): Sarif.PhysicalLocation {
-  const position = result.run.sourcePositions?.[urn];
-  const file = position?.uri.startsWith("file:") ? fileURLToPath(position.uri) : result.entry;
-  const rel = relative(file);
+  const recorded = result.run.sourcePositions?.[urn];
+  const position = recorded?.uri.startsWith("file:")
+    ? toSource({ file: fileURLToPath(recorded.uri), line: recorded.line, column: recorded.column })
+    : undefined;
+  const rel = relative(position?.file ?? result.entry);
   return {
     artifactLocation: path.isAbsolute(rel)
       ? { uri: pathToFileURL(rel).href }
@@ -262,4 +264,40 @@ function physicalLocation(result: CheckResult, urn: string): Sarif.PhysicalLocat
       ? { startLine: Math.max(1, position.line), startColumn: Math.max(1, position.column) }
       : { startLine: 1 },
   };
+}
+
+interface Position {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+const sourceMaps = new Map<string, SourceMap | undefined>();
+
+/**
+ * A position in compiled JavaScript (the CLI runs the template's program from dist/) mapped back to its
+ * TypeScript source through the file's own source map. Mapping only the positions reported keeps this
+ * cheap; turning on Node's source maps globally slows every stack trace the SDK takes (one per resource).
+ */
+function toSource(position: Position): Position {
+  if (!position.file.endsWith(".js")) return position;
+  let map = sourceMaps.get(position.file);
+  if (!sourceMaps.has(position.file)) {
+    try {
+      map = new SourceMap(
+        JSON.parse(fs.readFileSync(`${position.file}.map`, "utf8")) as ConstructorParameters<
+          typeof SourceMap
+        >[0],
+      );
+    } catch {
+      map = undefined;
+    }
+    sourceMaps.set(position.file, map);
+  }
+  const entry = map?.findEntry(position.line - 1, position.column - 1);
+  if (!entry || !("originalSource" in entry)) return position;
+  const source = entry.originalSource.startsWith("file:")
+    ? fileURLToPath(entry.originalSource)
+    : path.resolve(path.dirname(position.file), entry.originalSource);
+  return { file: source, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
 }
