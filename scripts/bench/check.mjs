@@ -31,8 +31,10 @@ const once = () => {
     encoding: "utf8",
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0 && result.status !== 1)
+  // Exit 1 with a report is a result (a mandatory violation); without one, the command failed.
+  if ((result.status !== 0 && result.status !== 1) || !result.stdout.trim()) {
     throw new Error(`mlplat check exited ${result.status}: ${result.stderr}`);
+  }
   return { ms, resources: JSON.parse(result.stdout).resources.length };
 };
 const first = once(); // builds the CLI if stale and fills Node's compile cache; reported, not counted
