@@ -10,6 +10,12 @@ import { s3BucketLifecycleRules } from "./s3/bucket-lifecycle-rules";
 import { s3BucketPublicAccessBlock } from "./s3/bucket-public-access-block";
 import { s3BucketTlsOnly } from "./s3/bucket-tls-only";
 import { s3BucketVersioning } from "./s3/bucket-versioning";
+import { sagemakerEndpointAutoscaling } from "./sagemaker/endpoint-autoscaling";
+import { sagemakerEndpointConfigKms } from "./sagemaker/endpoint-config-kms";
+import { sagemakerInstanceTypeAllowlist } from "./sagemaker/instance-type-allowlist";
+import { sagemakerModelVpcIsolation } from "./sagemaker/model-vpc-isolation";
+import { sagemakerNotebookInstanceSecure } from "./sagemaker/notebook-instance-secure";
+import { sagemakerTrainingSpotCheckpoints } from "./sagemaker/training-spot-checkpoints";
 import { requiredTags } from "./tagging/required-tags";
 
 /** The pack's name, as `pulumi preview --policy-pack` reports it. */
@@ -34,4 +40,10 @@ export const POLICIES: Policies = [
   iamNoWriteOnAllResources,
   requiredTags,
   statefulResourcesProtected,
+  sagemakerEndpointConfigKms,
+  sagemakerModelVpcIsolation,
+  sagemakerEndpointAutoscaling,
+  sagemakerTrainingSpotCheckpoints,
+  sagemakerInstanceTypeAllowlist,
+  sagemakerNotebookInstanceSecure,
 ];

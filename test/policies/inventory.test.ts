@@ -30,6 +30,12 @@ describe("policy inventory", () => {
         "iam-no-write-on-all-resources": M,
         "required-tags": "advisory",
         "stateful-resources-protected": "disabled",
+        "sagemaker-endpoint-config-kms": M,
+        "sagemaker-model-vpc-isolation": M,
+        "sagemaker-endpoint-autoscaling": M,
+        "sagemaker-training-spot-checkpoints": M,
+        "sagemaker-instance-type-allowlist": M,
+        "sagemaker-notebook-instance-secure": M,
       },
       prod: {
         "s3-bucket-kms-encryption": M,
@@ -43,6 +49,12 @@ describe("policy inventory", () => {
         "iam-no-write-on-all-resources": M,
         "required-tags": M,
         "stateful-resources-protected": M,
+        "sagemaker-endpoint-config-kms": M,
+        "sagemaker-model-vpc-isolation": M,
+        "sagemaker-endpoint-autoscaling": M,
+        "sagemaker-training-spot-checkpoints": "advisory",
+        "sagemaker-instance-type-allowlist": M,
+        "sagemaker-notebook-instance-secure": M,
       },
       local: {
         "s3-bucket-kms-encryption": M,
@@ -56,6 +68,12 @@ describe("policy inventory", () => {
         "iam-no-write-on-all-resources": M,
         "required-tags": "advisory",
         "stateful-resources-protected": "disabled",
+        "sagemaker-endpoint-config-kms": M,
+        "sagemaker-model-vpc-isolation": M,
+        "sagemaker-endpoint-autoscaling": M,
+        "sagemaker-training-spot-checkpoints": M,
+        "sagemaker-instance-type-allowlist": M,
+        "sagemaker-notebook-instance-secure": M,
       },
     });
   });

@@ -1,0 +1,300 @@
+import { describe, expect, it } from "vitest";
+
+import type { DeclaredResource } from "../../scripts/cli/offline/runner";
+import { changed, declared, evaluateOne, messagesOf, TAGS, urnOf } from "./helpers";
+
+const S = {
+  model: "aws:sagemaker/model:Model",
+  config: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+  endpoint: "aws:sagemaker/endpoint:Endpoint",
+  target: "aws:appautoscaling/target:Target",
+  scaling: "aws:appautoscaling/policy:Policy",
+  notebook: "aws:sagemaker/notebookInstance:NotebookInstance",
+  stateMachine: "aws:sfn/stateMachine:StateMachine",
+  pipeline: "aws:sagemaker/pipeline:Pipeline",
+} as const;
+const KEY = "arn:aws:kms:ap-northeast-2:123456789012:key/k";
+
+/** A served model as ModelEndpoint declares it: model, config, endpoint, scalable target and policy, joined by dependencies. */
+function servedModel(): DeclaredResource[] {
+  const model = declared(S.model, "churn-model", {
+    executionRoleArn: "arn:aws:iam::123456789012:role/serve",
+    primaryContainer: { image: "img", modelDataUrl: "s3://lake/models/m.tar.gz" },
+    vpcConfig: { subnets: ["subnet-a"], securityGroupIds: ["sg-e"] },
+    enableNetworkIsolation: true,
+    tags: TAGS,
+  });
+  const config = declared(
+    S.config,
+    "churn-config",
+    {
+      kmsKeyArn: KEY,
+      productionVariants: [
+        {
+          variantName: "AllTraffic",
+          modelName: "churn-model",
+          instanceType: "ml.m5.xlarge",
+          initialInstanceCount: 2,
+        },
+      ],
+    },
+    { propertyDependencies: { productionVariants: [model.urn] }, dependencies: [model.urn] },
+  );
+  const endpoint = declared(
+    S.endpoint,
+    "churn-endpoint",
+    { endpointConfigName: "churn-config" },
+    { propertyDependencies: { endpointConfigName: [config.urn] } },
+  );
+  const target = declared(
+    S.target,
+    "churn-scaling-target",
+    {
+      serviceNamespace: "sagemaker",
+      resourceId: "endpoint/churn-endpoint/variant/AllTraffic",
+      scalableDimension: "sagemaker:variant:DesiredInstanceCount",
+      minCapacity: 1,
+      maxCapacity: 10,
+    },
+    { propertyDependencies: { resourceId: [endpoint.urn] } },
+  );
+  const policy = declared(
+    S.scaling,
+    "churn-scaling-policy",
+    {
+      policyType: "TargetTrackingScaling",
+      resourceId: "endpoint/churn-endpoint/variant/AllTraffic",
+      serviceNamespace: "sagemaker",
+    },
+    { propertyDependencies: { resourceId: [target.urn] } },
+  );
+  return [model, config, endpoint, target, policy];
+}
+
+/** A state machine whose Train state starts a spot job with checkpoints. */
+function trainingWorkflow(parameters: Record<string, unknown> = {}): DeclaredResource[] {
+  const request = {
+    TrainingJobName: "churn",
+    ResourceConfig: { InstanceType: "ml.p3.2xlarge", InstanceCount: 1, VolumeSizeInGB: 100 },
+    EnableManagedSpotTraining: true,
+    CheckpointConfig: { S3Uri: "s3://lake/artifacts/checkpoints/churn" },
+    StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 },
+    ...parameters,
+  };
+  const definition = {
+    StartAt: "Train",
+    States: {
+      Train: {
+        Type: "Task",
+        Resource: "arn:aws:states:::sagemaker:createTrainingJob.sync",
+        Parameters: request,
+        End: true,
+      },
+    },
+  };
+  return [declared(S.stateMachine, "pipeline", { definition: JSON.stringify(definition), tags: TAGS })];
+}
+
+describe("sagemaker-endpoint-config-kms", () => {
+  const policy = "sagemaker-endpoint-config-kms";
+  it("passes a config with a key, and fails one without", async () => {
+    expect(await messagesOf(policy, servedModel())).toEqual([]);
+    expect(
+      await messagesOf(policy, changed(servedModel(), "churn-config", { kmsKeyArn: undefined })),
+    ).toEqual([
+      'Endpoint configuration "churn-config" has no kmsKeyArn: its volumes are not encrypted with a customer-managed key',
+    ]);
+  });
+});
+
+describe("sagemaker-model-vpc-isolation", () => {
+  const policy = "sagemaker-model-vpc-isolation";
+  it("passes a model in the VPC with isolation", async () => {
+    expect(await messagesOf(policy, servedModel())).toEqual([]);
+  });
+
+  it("fails a model outside the VPC, and one without isolation", async () => {
+    expect(await messagesOf(policy, changed(servedModel(), "churn-model", { vpcConfig: undefined }))).toEqual(
+      [
+        `Model "churn-model" has no vpcConfig with subnets and security groups: it runs outside the platform's VPC`,
+      ],
+    );
+    expect(
+      await messagesOf(policy, changed(servedModel(), "churn-model", { enableNetworkIsolation: false })),
+    ).toEqual([
+      `Model "churn-model" does not set enableNetworkIsolation: its container can reach the network`,
+    ]);
+  });
+
+  it("is not applicable to a model that only serverless variants serve", async () => {
+    const serverless = changed(
+      changed(servedModel(), "churn-model", { vpcConfig: undefined, enableNetworkIsolation: false }),
+      "churn-config",
+      {
+        productionVariants: [
+          {
+            variantName: "AllTraffic",
+            modelName: "churn-model",
+            serverlessConfig: { memorySizeInMb: 2048, maxConcurrency: 5 },
+          },
+        ],
+      },
+    );
+    expect(await messagesOf(policy, serverless)).toEqual([]);
+  });
+});
+
+describe("sagemaker-endpoint-autoscaling", () => {
+  const policy = "sagemaker-endpoint-autoscaling";
+  it("passes an endpoint with a target and a policy", async () => {
+    expect(await messagesOf(policy, servedModel())).toEqual([]);
+  });
+
+  it("fails an endpoint without a target, and one with a target but no policy", async () => {
+    const noTarget = servedModel().filter((r) => r.type !== S.target && r.type !== S.scaling);
+    expect(await messagesOf(policy, noTarget)).toEqual([
+      'Endpoint "churn-endpoint" has no autoscaling target: it keeps its initial instance count whatever the load',
+    ]);
+    const noPolicy = servedModel().filter((r) => r.type !== S.scaling);
+    expect(await messagesOf(policy, noPolicy)).toEqual([
+      'Endpoint "churn-endpoint" has an autoscaling target but no scaling policy on it',
+    ]);
+  });
+
+  it("joins a target by the endpoint's name when there is no dependency", async () => {
+    const byName = changed(servedModel(), "churn-endpoint", { name: "churn-endpoint" }).map((r) =>
+      r.type === S.target ? { ...r, propertyDependencies: {} } : r,
+    );
+    expect(await messagesOf(policy, byName)).toEqual([]);
+  });
+
+  it("is not applicable to serverless endpoints", async () => {
+    const serverless = changed(servedModel(), "churn-config", {
+      productionVariants: [
+        {
+          variantName: "AllTraffic",
+          modelName: "churn-model",
+          serverlessConfig: { memorySizeInMb: 2048, maxConcurrency: 5 },
+        },
+      ],
+    }).filter((r) => r.type !== S.target && r.type !== S.scaling);
+    expect(await messagesOf(policy, serverless)).toEqual([]);
+  });
+});
+
+describe("sagemaker-training-spot-checkpoints", () => {
+  const policy = "sagemaker-training-spot-checkpoints";
+  it("passes a spot job with checkpoints and a covering wait", async () => {
+    expect(await messagesOf(policy, trainingWorkflow())).toEqual([]);
+  });
+
+  it("fails on-demand training, spot without checkpoints, and a wait shorter than the run", async () => {
+    expect(await messagesOf(policy, trainingWorkflow({ EnableManagedSpotTraining: false }))).toEqual([
+      'Training job of "pipeline" state "Train" does not use managed spot training: set EnableManagedSpotTraining to true',
+    ]);
+    expect(await messagesOf(policy, trainingWorkflow({ CheckpointConfig: undefined }))).toEqual([
+      'Training job of "pipeline" state "Train" uses spot capacity without CheckpointConfig.S3Uri: an interruption loses its progress',
+    ]);
+    expect(
+      await messagesOf(
+        policy,
+        trainingWorkflow({ StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 1800 } }),
+      ),
+    ).toEqual([
+      'Training job of "pipeline" state "Train" waits 1800 seconds for spot capacity, less than its 3600 second run: set MaxWaitTimeInSeconds >= MaxRuntimeInSeconds',
+    ]);
+  });
+
+  it("reads SageMaker pipeline training steps, and leaves values set at run time alone", async () => {
+    const pipeline = declared(S.pipeline, "mlp", {
+      pipelineDefinition: JSON.stringify({
+        Steps: [{ Name: "Fit", Type: "Training", Arguments: { EnableManagedSpotTraining: false } }],
+      }),
+    });
+    expect(await messagesOf(policy, [pipeline])).toEqual([
+      'Training job of "mlp" step "Fit" does not use managed spot training: set EnableManagedSpotTraining to true',
+    ]);
+    expect(
+      await messagesOf(
+        policy,
+        trainingWorkflow({ "EnableManagedSpotTraining.$": "$.spot", EnableManagedSpotTraining: undefined }),
+      ),
+    ).toEqual([]);
+  });
+
+  it("is not applicable to workflows that train nothing", async () => {
+    const other = declared(S.stateMachine, "etl", {
+      definition: JSON.stringify({ StartAt: "A", States: { A: { Type: "Pass", End: true } } }),
+    });
+    const result = await evaluateOne(policy, [other]);
+    expect(result.violations).toEqual([]);
+    expect(result.notApplicable).toEqual({ [policy]: 1 });
+  });
+});
+
+describe("sagemaker-instance-type-allowlist", () => {
+  const policy = "sagemaker-instance-type-allowlist";
+  it("passes allowed types and fails others, in endpoints and training jobs", async () => {
+    expect(await messagesOf(policy, [...servedModel(), ...trainingWorkflow()])).toEqual([]);
+    const big = changed(servedModel(), "churn-config", {
+      productionVariants: [
+        {
+          variantName: "AllTraffic",
+          modelName: "churn-model",
+          instanceType: "ml.p4d.24xlarge",
+          initialInstanceCount: 1,
+        },
+      ],
+    });
+    expect(await messagesOf(policy, big, { allowedInstanceTypes: ["ml.m5.xlarge"] })).toEqual([
+      'Endpoint configuration "churn-config" variant AllTraffic uses ml.p4d.24xlarge, which is not in this stack\'s allowedInstanceTypes (ml.m5.xlarge)',
+    ]);
+    expect(await messagesOf(policy, trainingWorkflow(), { allowedInstanceTypes: ["ml.m5.xlarge"] })).toEqual([
+      'Training job of "pipeline" state "Train" uses ml.p3.2xlarge, which is not in this stack\'s allowedInstanceTypes (ml.m5.xlarge)',
+    ]);
+  });
+});
+
+describe("sagemaker-notebook-instance-secure", () => {
+  const policy = "sagemaker-notebook-instance-secure";
+  const notebook = (inputs: Record<string, unknown>) => [
+    declared(S.notebook, "lab", {
+      instanceType: "ml.t3.medium",
+      roleArn: "arn",
+      directInternetAccess: "Disabled",
+      rootAccess: "Disabled",
+      subnetId: "subnet-a",
+      kmsKeyId: KEY,
+      ...inputs,
+    }),
+  ];
+  it("passes a locked-down notebook and fails each opening, including SageMaker's defaults", async () => {
+    expect(await messagesOf(policy, notebook({}))).toEqual([]);
+    expect(
+      await messagesOf(
+        policy,
+        notebook({
+          directInternetAccess: undefined,
+          rootAccess: "Enabled",
+          subnetId: undefined,
+          kmsKeyId: undefined,
+        }),
+      ),
+    ).toEqual([
+      'Notebook instance "lab" has direct internet access: set directInternetAccess to "Disabled"',
+      'Notebook instance "lab" gives users root access: set rootAccess to "Disabled"',
+      `Notebook instance "lab" has no subnetId: it runs outside the platform's VPC`,
+      'Notebook instance "lab" has no kmsKeyId: its storage is not encrypted with a customer-managed key',
+    ]);
+  });
+});
+
+describe("SageMaker policies on URNs", () => {
+  it("reports model violations against the model's URN", async () => {
+    const result = await evaluateOne(
+      "sagemaker-model-vpc-isolation",
+      changed(servedModel(), "churn-model", { enableNetworkIsolation: false }),
+    );
+    expect(result.violations.map((v) => v.urn)).toEqual([urnOf(S.model, "churn-model")]);
+  });
+});
