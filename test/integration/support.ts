@@ -32,17 +32,34 @@ export function clientConfig(info: EmulatorInfo = emulator()) {
 export const s3Client = (info?: EmulatorInfo): S3Client => new S3Client(clientConfig(info));
 export const kmsClient = (info?: EmulatorInfo): KMSClient => new KMSClient(clientConfig(info));
 
+/** Services and features that some target cannot serve. */
+export type Feature = "reset" | "sagemaker" | "glue" | "athena" | "bedrock" | "lambda-invoke";
+
 /**
- * Features a target cannot serve, with the reason; tests of them are skipped with that reason in their name.
- * Everything the suite uses today is served by both targets, except the state reset.
+ * What each target cannot serve, with the reason; a test of it is skipped with that reason in its name:
+ * `it.skipIf(gap("sagemaker"))(\`... ${skipNote("sagemaker")}\`, ...)`.
  */
-const GAPS: Record<EmulatorKind, Partial<Record<"reset", string>>> = {
+const GAPS: Record<EmulatorKind, Partial<Record<Feature, string>>> = {
   moto: {},
-  localstack: { reset: "the open-source LocalStack core has no state reset (a paid feature)" },
+  localstack: {
+    reset: "the open-source LocalStack core has no state reset (a paid feature)",
+    sagemaker: "SageMaker is paid-only in LocalStack",
+    glue: "Glue is paid-only in LocalStack",
+    athena: "Athena is paid-only in LocalStack",
+    bedrock: "Bedrock is paid-only in LocalStack",
+    "lambda-invoke": "LocalStack runs Lambda functions in Docker only",
+  },
 };
 
-export function gap(feature: "reset", kind: EmulatorKind = emulator().kind): string | undefined {
+/** Why the run's target cannot serve `feature`, or undefined when it can. */
+export function gap(feature: Feature, kind: EmulatorKind = emulator().kind): string | undefined {
   return GAPS[kind][feature];
+}
+
+/** The suffix for a test name: empty when served, `(skipped on localstack: <reason>)` otherwise. */
+export function skipNote(feature: Feature, kind: EmulatorKind = emulator().kind): string {
+  const reason = gap(feature, kind);
+  return reason ? `(skipped on ${kind}: ${reason})` : "";
 }
 
 /** Clears the emulator before a file's tests (where the target can); names stay unique either way. */
