@@ -6,7 +6,7 @@ import * as path from "node:path";
  * so that an upgrade that adds a service never leaves a call going to real AWS from an emulator stack.
  *
  * The keys exist only as the fields of `interface ProviderEndpoint` in the package's `types/input.d.ts` (no
- * schema file ships with it). Parsing that 5 MB file with the TypeScript compiler takes about a second, so the
+ * schema file ships with it). Loading the TypeScript compiler and parsing the interface takes about 0.3 s, so the
  * list is cached per provider version under `node_modules/.cache/mlplat/`, and `mlplat plan --stack local`
  * pays for it once per installed version.
  */
@@ -43,7 +43,17 @@ export function readProviderEndpointKeys(typesFile: string): string[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts = require("typescript") as typeof import("typescript");
   const text = fs.readFileSync(typesFile, "utf8");
-  const source = ts.createSourceFile(path.basename(typesFile), text, ts.ScriptTarget.Latest, false);
+  // The compiler parses only the interface's own text when it can be cut out (5 ms instead of 0.8 s for the
+  // whole file); the whole file otherwise.
+  const start = text.indexOf("export interface ProviderEndpoint {");
+  const end = start < 0 ? -1 : text.indexOf("\n}\n", start);
+  const declarationText = start >= 0 && end > start ? text.slice(start, end + 3) : text;
+  const source = ts.createSourceFile(
+    path.basename(typesFile),
+    declarationText,
+    ts.ScriptTarget.Latest,
+    false,
+  );
   const declaration = source.statements.find(
     (s): s is import("typescript").InterfaceDeclaration =>
       ts.isInterfaceDeclaration(s) && s.name.text === "ProviderEndpoint",

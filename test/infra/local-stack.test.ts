@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 import { providerEndpointKeys, readProviderEndpointKeys } from "../../infra/emulator/endpoint-keys";
@@ -21,6 +22,23 @@ describe("the emulator provider's endpoint list", () => {
     expect(fresh).toEqual(expect.arrayContaining(["s3", "kms", "iam", "sts", "sagemaker", "sfn", "glue"]));
     expect(new Set(fresh).size).toBe(fresh.length);
     expect(fresh.length).toBeGreaterThan(300);
+  });
+
+  it("reads the same keys as a parse of the whole declaration file", () => {
+    const file = path.join(awsPackage, "types", "input.d.ts");
+    const source = ts.createSourceFile(
+      "input.d.ts",
+      fs.readFileSync(file, "utf8"),
+      ts.ScriptTarget.Latest,
+      false,
+    );
+    const declaration = source.statements.find(
+      (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === "ProviderEndpoint",
+    );
+    const whole = (declaration?.members ?? []).flatMap((m) =>
+      ts.isPropertySignature(m) && ts.isIdentifier(m.name) ? [m.name.text] : [],
+    );
+    expect(readProviderEndpointKeys(file)).toEqual(whole);
   });
 
   it("fails with the file named when the interface is missing", () => {
