@@ -90,9 +90,12 @@ export function emulatorKindFromEnv(env: NodeJS.ProcessEnv = process.env): Emula
   const value = env.MLPLAT_EMULATOR?.trim() ?? "";
   if (value === "") return "moto";
   if ((EMULATOR_KINDS as readonly string[]).includes(value)) return value as EmulatorKind;
-  throw new EmulatorSetupError(
+  // Named as the CLI's usage errors, so a bad value exits 2.
+  const error = new Error(
     `MLPLAT_EMULATOR: got ${JSON.stringify(value)}, expected one of ${EMULATOR_KINDS.join(", ")}`,
   );
+  error.name = "UsageError";
+  throw error;
 }
 
 /** Starts an emulator and waits until it is healthy and configured. */
