@@ -98,7 +98,62 @@ const EXPECTED: [string, string, string][] = [
     "nc-plain",
     `Bucket "nc-plain" holds data and is not protected: set protect (and retainOnDelete)`,
   ],
+  [
+    "sagemaker-endpoint-config-kms",
+    "nc-endpoint-config",
+    `Endpoint configuration "nc-endpoint-config" has no kmsKeyArn: its volumes are not encrypted with a customer-managed key`,
+  ],
+  [
+    "sagemaker-model-vpc-isolation",
+    "nc-model",
+    `Model "nc-model" has no vpcConfig with subnets and security groups: it runs outside the platform's VPC`,
+  ],
+  [
+    "sagemaker-model-vpc-isolation",
+    "nc-model",
+    `Model "nc-model" does not set enableNetworkIsolation: its container can reach the network`,
+  ],
+  [
+    "sagemaker-endpoint-autoscaling",
+    "nc-endpoint",
+    `Endpoint "nc-endpoint" has no autoscaling target: it keeps its initial instance count whatever the load`,
+  ],
+  [
+    "sagemaker-instance-type-allowlist",
+    "nc-endpoint-config",
+    `Endpoint configuration "nc-endpoint-config" variant AllTraffic uses ml.p5.48xlarge, which is not in this stack's allowedInstanceTypes (ml.t3.medium, ml.t3.large, ml.m5.large, ml.m5.xlarge, ml.c5.xlarge, ml.g4dn.xlarge, ml.g5.xlarge, ml.p3.2xlarge, ml.m5.2xlarge, ml.m5.4xlarge, ml.c5.2xlarge, ml.g5.2xlarge, ml.p3.8xlarge, ml.p4d.24xlarge, ml.inf2.xlarge)`,
+  ],
+  [
+    "sagemaker-notebook-instance-secure",
+    "nc-notebook",
+    `Notebook instance "nc-notebook" has direct internet access: set directInternetAccess to "Disabled"`,
+  ],
+  [
+    "sagemaker-notebook-instance-secure",
+    "nc-notebook",
+    `Notebook instance "nc-notebook" gives users root access: set rootAccess to "Disabled"`,
+  ],
+  [
+    "sagemaker-notebook-instance-secure",
+    "nc-notebook",
+    `Notebook instance "nc-notebook" has no subnetId: it runs outside the platform's VPC`,
+  ],
+  [
+    "sagemaker-notebook-instance-secure",
+    "nc-notebook",
+    `Notebook instance "nc-notebook" has no kmsKeyId: its storage is not encrypted with a customer-managed key`,
+  ],
 ];
+
+/** Production's pack config makes spot training advisory: the fixture's on-demand workflow is reported last. */
+const ADVISORY: [string, string, string][] = [
+  [
+    "sagemaker-training-spot-checkpoints",
+    "nc-training-workflow",
+    `Training job of "nc-training-workflow" state "Train" does not use managed spot training: set EnableManagedSpotTraining to true`,
+  ],
+];
+const ALL_VIOLATIONS = [...EXPECTED, ...ADVISORY];
 
 const ALL_POLICIES = [
   "s3-bucket-kms-encryption",
@@ -112,6 +167,12 @@ const ALL_POLICIES = [
   "iam-no-write-on-all-resources",
   "required-tags",
   "stateful-resources-protected",
+  "sagemaker-endpoint-config-kms",
+  "sagemaker-model-vpc-isolation",
+  "sagemaker-endpoint-autoscaling",
+  "sagemaker-training-spot-checkpoints",
+  "sagemaker-instance-type-allowlist",
+  "sagemaker-notebook-instance-secure",
 ];
 
 describe("mlplat check on the project's own stacks", () => {
@@ -196,26 +257,37 @@ describe("mlplat check on a deliberately non-compliant program (--program)", () 
   it("fires every policy of the pack, with the exact messages (json)", () => {
     const doc = JSON.parse(runs.json?.stdout ?? "") as CheckJson;
     expect(doc.stack).toBe("prod");
-    expect(doc.violations.map((v) => [v.policy, v.name, v.message])).toEqual(EXPECTED);
+    expect(doc.violations.map((v) => [v.policy, v.name, v.message])).toEqual(ALL_VIOLATIONS);
     expect(new Set(doc.violations.map((v) => v.policy))).toEqual(new Set(ALL_POLICIES));
-    expect(doc.violations.every((v) => v.level === "mandatory")).toBe(true);
+    expect(doc.violations.map((v) => v.level)).toEqual([
+      ...EXPECTED.map(() => "mandatory"),
+      ...ADVISORY.map(() => "advisory"),
+    ]);
     // Each violation names the resource as the plan does.
     const plainBucket = doc.resources.find((r) => r.name === "nc-plain");
     expect(doc.violations[0]).toMatchObject({ urn: plainBucket?.urn, type: "aws:s3/bucket:Bucket" });
-    expect(doc.summary).toMatchObject({ passed: false, mandatory: EXPECTED.length, advisory: 0 });
+    expect(doc.summary).toMatchObject({
+      passed: false,
+      mandatory: EXPECTED.length,
+      advisory: ADVISORY.length,
+    });
   });
 
   it("prints each violation and the verdict (text)", () => {
     const out = runs.text?.stdout ?? "";
     expect(out).toMatch(
-      /^Stack noncompliant\/prod: 11 resources, 11 policies \(mlplat-guardrails@0\.1\.0, policies\/config\/prod\.json\)$/m,
+      /^Stack noncompliant\/prod: 16 resources, 17 policies \(mlplat-guardrails@0\.1\.0, policies\/config\/prod\.json\)$/m,
     );
     for (const [policy, name, message] of EXPECTED) {
       expect(out).toContain(`mandatory  ${policy}  ${name} (`);
       expect(out).toContain(message);
     }
+    for (const [policy, name, message] of ADVISORY) {
+      expect(out).toContain(`advisory   ${policy}  ${name} (`);
+      expect(out).toContain(message);
+    }
     expect(out.trimEnd().split("\n").pop()).toBe(
-      `${EXPECTED.length} mandatory, 0 advisory violations: the check fails`,
+      `${EXPECTED.length} mandatory, ${ADVISORY.length} advisory violations: the check fails`,
     );
   });
 
@@ -223,7 +295,7 @@ describe("mlplat check on a deliberately non-compliant program (--program)", () 
     const out = runs.markdown?.stdout ?? "";
     expect(out.split("\n")[0]).toBe("<!-- mlplat-check:prod -->");
     expect(out).toContain(
-      "### ❌ mlplat check: stack `prod` fails with 16 mandatory and 0 advisory violations",
+      `### ❌ mlplat check: stack \`prod\` fails with ${EXPECTED.length} mandatory and ${ADVISORY.length} advisory violations`,
     );
     const rows = out.split("\n").filter((l) => l.startsWith("| ❌ mandatory |"));
     expect(rows).toHaveLength(EXPECTED.length);
@@ -248,9 +320,10 @@ describe("mlplat check on a deliberately non-compliant program (--program)", () 
 
     const run = log.runs[0];
     expect(run?.tool.driver.rules?.map((r) => r.id)).toEqual(ALL_POLICIES);
-    expect(run?.results?.map((r) => [r.ruleId, r.level, r.message.text])).toEqual(
-      EXPECTED.map(([policy, , message]) => [policy, "error", message]),
-    );
+    expect(run?.results?.map((r) => [r.ruleId, r.level, r.message.text])).toEqual([
+      ...EXPECTED.map(([policy, , message]) => [policy, "error", message]),
+      ...ADVISORY.map(([policy, , message]) => [policy, "warning", message]),
+    ]);
     const first = run?.results?.[0]?.locations?.[0];
     expect(first?.physicalLocation?.artifactLocation).toEqual({
       uri: "test/fixtures/noncompliant/index.ts",
@@ -280,7 +353,7 @@ describe("mlplat check on a deliberately non-compliant program (--program)", () 
     ]);
     expect(code).toBe(0);
     const doc = JSON.parse(stdout) as CheckJson;
-    expect(doc.summary).toMatchObject({ passed: true, mandatory: 0, advisory: EXPECTED.length });
+    expect(doc.summary).toMatchObject({ passed: true, mandatory: 0, advisory: ALL_VIOLATIONS.length });
   });
 });
 
