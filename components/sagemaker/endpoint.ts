@@ -5,8 +5,7 @@ import { lakeUri, type DataLake } from "../data-lake";
 import { ValidationError } from "../validation";
 import { resolveEndpointSettings, validateEndpointSettings, type EndpointSettings } from "./endpoint-args";
 import { VARIANT_NAME } from "./endpoint-constants";
-import { sageMakerRole, sageMakerRuntimePolicy } from "./roles";
-import type { ServingPlatform } from "./serving";
+import { servingRole, type ServingPlatform } from "./serving";
 
 export { VARIANT_NAME } from "./endpoint-constants";
 
@@ -42,23 +41,14 @@ export class ModelEndpoint extends pulumi.ComponentResource {
 
     const tags = { ...(args.tags ?? {}) };
     const parent = { parent: this };
-    const role = args.serving?.role ?? sageMakerRole(`${name}-role`, tags, this);
-    const grants = args.serving?.grants ?? [
-      args.lake.grantRead(`${name}-models`, role, "models"),
-      sageMakerRuntimePolicy(
-        `${name}-runtime`,
-        role,
-        {
-          image: settings.image,
-          subnetIds: args.subnetIds,
-          securityGroupIds: args.securityGroupIds,
-          kmsKeyArn: args.lake.kmsKeyArn,
-          logGroupKind: "Endpoints",
-          tags,
-        },
+    const { role, grants } =
+      args.serving ??
+      servingRole(
+        name,
+        args.lake,
+        { image: settings.image, subnetIds: args.subnetIds, securityGroupIds: args.securityGroupIds, tags },
         this,
-      ),
-    ];
+      );
 
     const model = new aws.sagemaker.Model(
       `${name}-model`,

@@ -10,6 +10,7 @@ import {
   KMS_GRANT_FOR_AWS_RESOURCE,
   LOGS_WRITE,
 } from "../iam/actions";
+import type { DataLake, LakeZone } from "../data-lake";
 import { parseEcrImage } from "./training-args";
 
 /** Where a SageMaker role's job runs: its image, network and key. */
@@ -119,4 +120,31 @@ export function sageMakerRuntimePolicy(
     { role: role.name, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) },
     opts,
   );
+}
+
+/** An execution role with its grants: what a job or endpoint may read and write in the lake, and its runtime needs. */
+export interface ExecutionRole {
+  readonly role: aws.iam.Role;
+  /** The role's policies: SageMaker checks them when a model is created, so depend on them. */
+  readonly grants: pulumi.Resource[];
+}
+
+/**
+ * A SageMaker execution role `<name>-role` that reads the `read` zones and writes the `write` zones of the
+ * lake (grants `<lake>-<name>-<zone>-read|write`), plus the runtime policy `<name>-runtime`.
+ */
+export function sageMakerExecutionRole(
+  name: string,
+  lake: DataLake,
+  zones: { read: Record<string, LakeZone>; write: Record<string, LakeZone> },
+  runtime: Omit<SageMakerRuntime, "kmsKeyArn">,
+  parent: pulumi.Resource,
+): ExecutionRole {
+  const role = sageMakerRole(`${name}-role`, runtime.tags, parent);
+  const grants: pulumi.Resource[] = [
+    ...Object.entries(zones.read).map(([id, zone]) => lake.grantRead(`${name}-${id}`, role, zone)),
+    ...Object.entries(zones.write).map(([id, zone]) => lake.grantWrite(`${name}-${id}`, role, zone)),
+    sageMakerRuntimePolicy(`${name}-runtime`, role, { ...runtime, kmsKeyArn: lake.kmsKeyArn }, parent),
+  ];
+  return { role, grants };
 }

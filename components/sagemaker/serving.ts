@@ -8,7 +8,7 @@ import {
   validateEndpointSettings,
   type EndpointAutoscalingArgs,
 } from "./endpoint-args";
-import { sageMakerRole, sageMakerRuntimePolicy } from "./roles";
+import { sageMakerExecutionRole, type ExecutionRole, type SageMakerRuntime } from "./roles";
 
 /** What `mlplat deploy` needs from the stack to serve a model version: everything but the archive. */
 export interface EndpointTemplate {
@@ -63,23 +63,17 @@ export class ServingPlatform extends pulumi.ComponentResource {
     super("mlplat:sagemaker:ServingPlatform", name, {}, opts);
 
     const tags = { ...(args.tags ?? {}) };
-    this.role = sageMakerRole(`${name}-role`, tags, this);
-    this.grants = [
-      args.lake.grantRead(`${name}-models`, this.role, "models"),
-      sageMakerRuntimePolicy(
-        `${name}-runtime`,
-        this.role,
-        {
-          image: settings.image,
-          subnetIds: args.subnetIds,
-          securityGroupIds: args.securityGroupIds,
-          kmsKeyArn: args.lake.kmsKeyArn,
-          logGroupKind: "Endpoints",
-          tags,
-        },
-        this,
-      ),
-    ];
+    ({ role: this.role, grants: this.grants } = servingRole(
+      name,
+      args.lake,
+      {
+        image: settings.image,
+        subnetIds: args.subnetIds,
+        securityGroupIds: args.securityGroupIds,
+        tags,
+      },
+      this,
+    ));
     const subnetIds = pulumi.output(args.subnetIds);
     const securityGroupIds = pulumi.output(args.securityGroupIds);
     const granted = pulumi.all(this.grants.map((g) => g.urn));
@@ -98,4 +92,20 @@ export class ServingPlatform extends pulumi.ComponentResource {
       }));
     this.registerOutputs({ roleArn: this.role.arn, template: this.template });
   }
+}
+
+/** The role endpoints run with: reads models/ and nothing else of the lake (seed §8.3). */
+export function servingRole(
+  name: string,
+  lake: DataLake,
+  runtime: Omit<SageMakerRuntime, "kmsKeyArn" | "logGroupKind">,
+  parent: pulumi.Resource,
+): ExecutionRole {
+  return sageMakerExecutionRole(
+    name,
+    lake,
+    { read: { models: "models" }, write: {} },
+    { ...runtime, logGroupKind: "Endpoints" },
+    parent,
+  );
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { lakeUri, type DataLake } from "../data-lake";
 import { ValidationError } from "../validation";
-import { sageMakerRole, sageMakerRuntimePolicy } from "./roles";
+import { sageMakerExecutionRole } from "./roles";
 import { resolveTrainingSettings, validateTrainingSettings, type TrainingSettings } from "./training-args";
 import type { TrainingJobTemplate } from "./training-job";
 
@@ -34,30 +34,26 @@ export class TrainingPlatform extends pulumi.ComponentResource {
 
     const tags = { ...(args.tags ?? {}) };
     const lake = args.lake;
-    const role = sageMakerRole(`${name}-role`, tags, this);
-    const grants = [
-      lake.grantRead(`${name}-data`, role, "processed"),
-      lake.grantWrite(`${name}-models`, role, "models"),
-      lake.grantRead(`${name}-checkpoints`, role, "artifacts/checkpoints"),
-      lake.grantWrite(`${name}-checkpoints`, role, "artifacts/checkpoints"),
-      sageMakerRuntimePolicy(
-        `${name}-runtime`,
-        role,
-        {
-          image: settings.image,
-          subnetIds: args.subnetIds,
-          securityGroupIds: args.securityGroupIds,
-          kmsKeyArn: lake.kmsKeyArn,
-          logGroupKind: "TrainingJobs",
-          tags,
-        },
-        this,
-      ),
-    ];
+    const { role, grants } = sageMakerExecutionRole(
+      name,
+      lake,
+      {
+        read: { data: "processed", checkpoints: "artifacts/checkpoints" },
+        write: { models: "models", checkpoints: "artifacts/checkpoints" },
+      },
+      {
+        image: settings.image,
+        subnetIds: args.subnetIds,
+        securityGroupIds: args.securityGroupIds,
+        logGroupKind: "TrainingJobs",
+        tags,
+      },
+      this,
+    );
 
     this.roleArn = role.arn;
     // The template resolves once the grants exist: a job submitted from it never meets a half-made role.
-    const granted = pulumi.all(grants.map((g) => g.id));
+    const granted = pulumi.all(grants.map((g) => g.urn));
     const subnetIds = pulumi.output(args.subnetIds);
     const securityGroupIds = pulumi.output(args.securityGroupIds);
     this.template = pulumi
