@@ -89,7 +89,7 @@ export class DataLake extends pulumi.ComponentResource {
     this.bucket = data.bucket;
 
     // The log bucket admits only the S3 logging service, and only for this lake's data bucket.
-    this.bucketPolicy(`${name}-logs`, logs, settings.tlsOnly, [
+    const logsPolicy = this.bucketPolicy(`${name}-logs`, logs, settings.tlsOnly, [
       {
         Sid: "AllowServerAccessLogsFromDataBucket",
         Effect: "Allow",
@@ -109,7 +109,8 @@ export class DataLake extends pulumi.ComponentResource {
         targetPrefix: ACCESS_LOG_PREFIX,
         targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
       },
-      { parent: this },
+      // S3 (and moto) check that the log bucket admits the logging service when logging is switched on.
+      { parent: this, dependsOn: logsPolicy ? [logsPolicy] : [] },
     );
 
     const lc = settings.lifecycle;
@@ -313,7 +314,7 @@ export class DataLake extends pulumi.ComponentResource {
     target: SecuredBucket,
     tlsOnly: boolean,
     statements: PolicyStatement[],
-  ): void {
+  ): aws.s3.BucketPolicy | undefined {
     const bucket = target.bucket;
     const all: PolicyStatement[] = [...statements];
     if (tlsOnly) {
@@ -326,8 +327,8 @@ export class DataLake extends pulumi.ComponentResource {
         Condition: { Bool: { "aws:SecureTransport": "false" } },
       });
     }
-    if (all.length === 0) return;
-    new aws.s3.BucketPolicy(
+    if (all.length === 0) return undefined;
+    return new aws.s3.BucketPolicy(
       `${name}-policy`,
       { bucket: bucket.id, policy: policyDocument(all) },
       // Public-access blocks go first: S3 rejects a policy it judges public while they are being set.

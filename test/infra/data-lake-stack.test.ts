@@ -61,6 +61,10 @@ describe("prod stack: the data lake", () => {
       "data-encryption",
     );
     expect(sse.propertyDependencies.bucket).toEqual([data.urn]);
+    const logging = resource(run, "aws:s3/bucketLogging:BucketLogging", "data-logging");
+    expect(logging.dependencies).toContain(
+      resource(run, "aws:s3/bucketPolicy:BucketPolicy", "logs-policy").urn,
+    );
     const policy = resource(run, "aws:s3/bucketPolicy:BucketPolicy", "data-policy");
     expect(policy.dependencies).toContain(
       resource(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "data-public-access").urn,
