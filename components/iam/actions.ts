@@ -63,3 +63,35 @@ export const EC2_MANAGE_INTERFACES = [
 
 /** Let SageMaker encrypt a job's or endpoint's volumes with a customer-managed key, through grants. */
 export const KMS_GRANT_FOR_AWS_RESOURCE = ["kms:CreateGrant", "kms:DescribeKey"] as const;
+
+/** Invoke a Bedrock foundation model, whole or streamed; granted on an allowlist of model ARNs only. */
+export const BEDROCK_INVOKE = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"] as const;
+
+/** Query a Bedrock knowledge base (seed §3.3); granted on the knowledge base's ARN. */
+export const BEDROCK_KB_RETRIEVE = ["bedrock:Retrieve"] as const;
+
+/**
+ * Retrieve-and-generate against a knowledge base: AWS offers no resource-level permission for it, so it is
+ * granted on `*`; what it reaches is bounded by the Retrieve and InvokeModel grants it is paired with.
+ */
+export const BEDROCK_KB_RETRIEVE_AND_GENERATE = ["bedrock:RetrieveAndGenerate"] as const;
+
+/** Apply a Bedrock guardrail to a request; granted on the guardrail's ARN. */
+export const BEDROCK_APPLY_GUARDRAIL = ["bedrock:ApplyGuardrail"] as const;
+
+/** Deliver Bedrock invocation logs to a CloudWatch Logs group (the logging role's only permission). */
+export const LOGS_DELIVER = ["logs:CreateLogStream", "logs:PutLogEvents"] as const;
+
+/** Send trace segments to X-Ray: no resource-level permissions, so `*`. */
+export const XRAY_WRITE = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"] as const;
+
+/** Send a failed asynchronous invocation to a dead-letter queue. */
+export const SQS_SEND = ["sqs:SendMessage"] as const;
+
+/** Attach a function to the VPC: interfaces in the platform's subnets and security groups only. */
+export const LAMBDA_VPC_INTERFACES = [
+  "ec2:CreateNetworkInterface",
+  "ec2:DeleteNetworkInterface",
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:UnassignPrivateIpAddresses",
+] as const;
