@@ -316,6 +316,11 @@ function computedState(args: MockResourceArgs, region: string): Record<string, u
     }
     case "aws:ec2/vpcEndpoint:VpcEndpoint":
       return inputs.vpcEndpointType === "Gateway" ? { prefixListId: `pl-${args.name}` } : {};
+    case "aws:eks/nodeGroup:NodeGroup":
+      return {
+        nodeGroupName: args.name,
+        resources: [{ autoscalingGroups: [{ name: `eks-${args.name}-asg` }] }],
+      };
     case "aws:kms/key:Key": {
       const keyId = `${args.name}-key-id`;
       return { keyId, arn: `arn:aws:kms:${region}:${OFFLINE_ACCOUNT_ID}:key/${keyId}` };

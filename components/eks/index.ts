@@ -1,0 +1,205 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as pulumi from "@pulumi/pulumi";
+
+import { GPU_INSTANCES } from "../catalog/instances";
+import { ValidationError } from "../validation";
+import {
+  CONTROL_PLANE_LOG_TYPES,
+  resolveEksClusterSettings,
+  resolveGpuNodeGroupSettings,
+  validateEksClusterSettings,
+  validateGpuNodeGroupSettings,
+  type EksClusterSettings,
+  type GpuNodeGroupSettings,
+} from "./args";
+
+export * from "./args";
+
+/** The taint that keeps everything but GPU workloads off GPU nodes (seed §5.2). */
+export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" } as const;
+/** The label GPU workloads select (seed §5.2). */
+export const GPU_LABEL = { "node-type": "gpu" } as const;
+
+export interface MlClusterArgs extends EksClusterSettings {
+  vpcId: pulumi.Input<string>;
+  /** The private subnets the control plane's interfaces and the nodes live in. */
+  privateSubnetIds: pulumi.Input<string>[];
+  /** Tags for every taggable resource. @default {} */
+  tags?: Record<string, string>;
+}
+
+/**
+ * An EKS cluster for ML workloads (seed §5, §6.1), on @pulumi/eks: API endpoint private unless a CIDR
+ * allowlist opens it, Kubernetes secrets encrypted with a rotating KMS key of its own, every control-plane log
+ * type sent to CloudWatch Logs, an OIDC provider for IAM roles for service accounts, access entries for
+ * authentication, and no default node group (GPU node groups are added with {@link GpuNodeGroup}).
+ */
+export class MlCluster extends pulumi.ComponentResource {
+  /** The cluster's name, known before deploy: node groups and autoscaler tags use it. */
+  readonly clusterName: string;
+  readonly cluster: eks.Cluster;
+  readonly secretsKeyArn: pulumi.Output<string>;
+
+  constructor(name: string, args: MlClusterArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    const settings = resolveEksClusterSettings(args);
+    const issues = validateEksClusterSettings(settings);
+    if (issues.length > 0) throw new ValidationError(`MlCluster ${name}`, issues);
+    super("mlplat:eks:MlCluster", name, {}, opts);
+
+    const tags = { ...(args.tags ?? {}) };
+    const key = new aws.kms.Key(
+      `${name}-secrets-key`,
+      {
+        description: `Encrypts the Kubernetes secrets of ${name}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags,
+      },
+      { parent: this },
+    );
+    const publicCidrs = settings.publicAccessCidrs;
+    this.clusterName = name;
+    this.cluster = new eks.Cluster(
+      `${name}-cluster`,
+      {
+        name,
+        version: settings.version,
+        vpcId: args.vpcId,
+        privateSubnetIds: args.privateSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicCidrs.length > 0,
+        ...(publicCidrs.length > 0 ? { publicAccessCidrs: publicCidrs } : {}),
+        encryptionConfigKeyArn: key.arn,
+        enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+        createOidcProvider: true,
+        authenticationMode: eks.AuthenticationMode.Api,
+        skipDefaultNodeGroup: true,
+        nodeAssociatePublicIpAddress: false,
+        tags,
+      },
+      { parent: this },
+    );
+    this.secretsKeyArn = key.arn;
+    this.registerOutputs({ clusterName: this.clusterName, secretsKeyArn: this.secretsKeyArn });
+  }
+}
+
+export interface GpuNodeGroupArgs extends GpuNodeGroupSettings {
+  clusterName: string;
+  subnetIds: pulumi.Input<string>[];
+  /** Tags for every taggable resource. @default {} */
+  tags?: Record<string, string>;
+  /** Resources the groups must wait for (the cluster). @default [] */
+  dependsOn?: pulumi.Resource[];
+}
+
+const WORKER_POLICIES = [
+  "AmazonEKSWorkerNodePolicy",
+  "AmazonEKS_CNI_Policy",
+  "AmazonEC2ContainerRegistryReadOnly",
+];
+
+/**
+ * GPU nodes for an EKS cluster (seed §5.2), as `aws.eks.NodeGroup` resources so that policies see their
+ * settings: NVIDIA AMI, taint `nvidia.com/gpu=true:NoSchedule`, label `node-type=gpu`, 0 to 10 nodes (2 wanted),
+ * 100 GB disks, spot capacity with an on-demand fallback group. The cluster autoscaler's node-template tags
+ * (label, taint, GPU count) are put on each group's Auto Scaling group, which is what lets a tainted group
+ * that has no node yet scale up from zero.
+ */
+export class GpuNodeGroup extends pulumi.ComponentResource {
+  readonly nodeRoleArn: pulumi.Output<string>;
+  readonly nodeGroupNames: pulumi.Output<string>[];
+
+  constructor(name: string, args: GpuNodeGroupArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    const settings = resolveGpuNodeGroupSettings(args);
+    const issues = validateGpuNodeGroupSettings(settings);
+    if (issues.length > 0) throw new ValidationError(`GpuNodeGroup ${name}`, issues);
+    super("mlplat:eks:GpuNodeGroup", name, {}, opts);
+
+    const tags = { ...(args.tags ?? {}) };
+    const parent = { parent: this };
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const role = new aws.iam.Role(
+      `${name}-node-role`,
+      {
+        description: `GPU nodes of ${args.clusterName}`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+          ],
+        }),
+        tags,
+      },
+      parent,
+    );
+    const attachments = WORKER_POLICIES.map(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-${policy.toLowerCase().replace(/_/g, "-")}`,
+          { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` },
+          parent,
+        ),
+    );
+
+    const gpus = Math.max(
+      ...settings.instanceTypes.map((t) => GPU_INSTANCES.find((g) => g.type === t)?.gpu?.count ?? 1),
+    );
+    const templateTags: Record<string, string> = {
+      "k8s.io/cluster-autoscaler/enabled": "true",
+      [`k8s.io/cluster-autoscaler/${args.clusterName}`]: "owned",
+      "k8s.io/cluster-autoscaler/node-template/label/node-type": GPU_LABEL["node-type"],
+      [`k8s.io/cluster-autoscaler/node-template/taint/${GPU_TAINT.key}`]: `${GPU_TAINT.value}:NoSchedule`,
+      "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": String(gpus),
+    };
+    const group = (suffix: string, capacityType: "SPOT" | "ON_DEMAND", desiredSize: number) => {
+      const nodeGroup = new aws.eks.NodeGroup(
+        `${name}-${suffix}`,
+        {
+          clusterName: args.clusterName,
+          nodeRoleArn: role.arn,
+          subnetIds: args.subnetIds,
+          instanceTypes: settings.instanceTypes,
+          amiType: settings.amiType,
+          capacityType,
+          diskSize: settings.diskSizeGb,
+          scalingConfig: { minSize: settings.minSize, desiredSize, maxSize: settings.maxSize },
+          labels: { ...GPU_LABEL },
+          taints: [{ ...GPU_TAINT }],
+          tags: { ...tags, ...templateTags },
+        },
+        // The autoscaler owns the desired size once the group exists.
+        {
+          parent: this,
+          dependsOn: [...attachments, ...(args.dependsOn ?? [])],
+          ignoreChanges: ["scalingConfig.desiredSize"],
+        },
+      );
+      // Node group tags stay on the node group: the Auto Scaling group needs its own copy for scale-from-zero.
+      const asgName = nodeGroup.resources.apply((r) => r[0]?.autoscalingGroups[0]?.name ?? "");
+      Object.entries(templateTags).forEach(([key, value], i) => {
+        new aws.autoscaling.Tag(
+          `${name}-${suffix}-asg-tag-${i}`,
+          { autoscalingGroupName: asgName, tag: { key, value, propagateAtLaunch: false } },
+          parent,
+        );
+      });
+      return nodeGroup;
+    };
+
+    const groups = [
+      group(
+        settings.capacityType === "SPOT" ? "spot" : "on-demand",
+        settings.capacityType,
+        settings.desiredSize,
+      ),
+    ];
+    if (settings.capacityType === "SPOT" && settings.onDemandFallback) {
+      groups.push(group("on-demand-fallback", "ON_DEMAND", 0));
+    }
+    this.nodeRoleArn = role.arn;
+    this.nodeGroupNames = groups.map((g) => g.nodeGroupName);
+    this.registerOutputs({ nodeRoleArn: this.nodeRoleArn, nodeGroupNames: this.nodeGroupNames });
+  }
+}
