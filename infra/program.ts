@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { BedrockAccess } from "../components/bedrock";
 import { DataLake } from "../components/data-lake";
+import { InferenceFunction } from "../components/lambda-inference";
 import { Network } from "../components/network";
 import {
   ModelEndpoint,
@@ -18,6 +20,19 @@ export interface StackOutputs {
   region: string;
   /** The emulator a local stack runs against. */
   emulatorEndpoint?: string;
+  bedrock?: {
+    /** The role applications assume to invoke the allowlisted models. */
+    roleArn: pulumi.Output<string>;
+    modelArns: pulumi.Output<string[]>;
+    logGroupName: pulumi.Output<string>;
+    guardrail?: { id: pulumi.Output<string>; version: pulumi.Output<string> };
+  };
+  lambdaInference?: {
+    functionName: pulumi.Output<string>;
+    functionArn: pulumi.Output<string>;
+    /** The IAM-authenticated function URL, when `mlplat:lambdaInference.functionUrl` is on. */
+    url?: pulumi.Output<string>;
+  };
   dataLake?: {
     bucketName: pulumi.Output<string>;
     bucketArn: pulumi.Output<string>;
@@ -64,9 +79,10 @@ export function main(): StackOutputs {
     zoneUris: lake.zoneUris,
   };
 
+  let network: Network | undefined;
   if (config.sagemaker) {
     const tags = { ...config.tags };
-    const network = new Network(`${prefix}-network`, config.network, providers);
+    network = new Network(`${prefix}-network`, config.network, providers);
     outputs.network = { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds };
     const training = new TrainingPlatform(
       `${prefix}-training`,
@@ -106,6 +122,48 @@ export function main(): StackOutputs {
       );
       outputs.sagemaker.endpointName = model.endpointName;
     }
+  }
+
+  let bedrock: BedrockAccess | undefined;
+  if (config.bedrock) {
+    bedrock = new BedrockAccess(
+      `${prefix}-bedrock`,
+      { ...config.bedrock, lake, tags: { ...config.tags } },
+      providers,
+    );
+    outputs.bedrock = {
+      roleArn: bedrock.roleArn,
+      modelArns: bedrock.modelArns,
+      logGroupName: bedrock.logGroupName,
+      ...(bedrock.guardrail ? { guardrail: bedrock.guardrail } : {}),
+    };
+  }
+  if (config.lambdaInference) {
+    // With the platform's network on, the function runs in its private subnets behind the endpoint security
+    // group (HTTPS out only) and reaches the lake through the S3 gateway endpoint; otherwise in Lambda's own.
+    const fn = new InferenceFunction(
+      `${prefix}-inference`,
+      {
+        ...config.lambdaInference,
+        lake,
+        ...(network
+          ? {
+              vpc: {
+                subnetIds: network.privateSubnetIds,
+                securityGroupIds: [network.endpointSecurityGroupId],
+              },
+            }
+          : {}),
+        ...(bedrock ? { logsKmsKeyArn: bedrock.logsKmsKeyArn } : {}),
+        tags: { ...config.tags },
+      },
+      providers,
+    );
+    outputs.lambdaInference = {
+      functionName: fn.functionName,
+      functionArn: fn.functionArn,
+      ...(fn.url ? { url: fn.url } : {}),
+    };
   }
   return outputs;
 }

@@ -24,7 +24,7 @@ export interface GuardrailSettings {
 /** Settings of Bedrock access (seed §3). */
 export interface BedrockSettings {
   /** Foundation-model ids the platform may invoke; nothing else is granted. @default the seed's four models */
-  modelIds?: string[];
+  modelIds?: readonly string[];
   /** Days CloudWatch Logs keeps invocation logs. @default 90 */
   logRetentionDays?: number;
   /** Also deliver the prompts and answers' text to the logs (not only metadata). @default true */

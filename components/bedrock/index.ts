@@ -74,7 +74,7 @@ export class BedrockAccess extends pulumi.ComponentResource {
     // CloudWatch Logs encrypts with a customer-managed key only when the key policy lets the service use it.
     const keep = keepOptions(args.lake.settings.deletionPolicy);
     const logsKey = new aws.kms.Key(
-      `${name}-logs-key`,
+      `${name}-logs-cmk`,
       {
         description: `Encrypts the ${name} Bedrock invocation logs`,
         enableKeyRotation: true,

@@ -1,13 +1,24 @@
 import type { DataLakeArgs } from "../../components/data-lake/args";
+import type { BedrockSettings } from "../../components/bedrock/args";
+import type { InferenceFunctionSettings } from "../../components/lambda-inference/args";
 import type { NetworkArgs } from "../../components/network/args";
 
 export const ENVIRONMENTS = ["local", "dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
 export interface EnvironmentDefaults {
-  readonly features: { readonly dataLake: boolean; readonly sagemaker: boolean };
+  readonly features: {
+    readonly dataLake: boolean;
+    readonly sagemaker: boolean;
+    readonly bedrock: boolean;
+    readonly lambdaInference: boolean;
+  };
   readonly dataLake: DataLakeArgs;
   readonly network: NetworkArgs;
+  /** Bedrock settings under the stack's own (its log retention). */
+  readonly bedrock: BedrockSettings;
+  /** Inference-function settings under the stack's own (capacity, log retention). */
+  readonly lambdaInference: Omit<InferenceFunctionSettings, "modelKey">;
   /** How a stack-declared model endpoint serves: serverless (scales to zero) or autoscaled instances. */
   readonly sagemakerEndpointMode: "instances" | "serverless";
   /**
@@ -28,42 +39,52 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
   // Emulator stacks: moto enforces bucket policies without their conditions, so a TLS-only deny would
   // refuse every request; and a sandbox holds no data worth keeping past its life.
   local: {
-    features: { dataLake: true, sagemaker: false },
+    // moto's bedrock-runtime answers only {}, and its Lambda runs code only in Docker: both off here.
+    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false },
     dataLake: {
       deletionPolicy: "retain",
       tlsOnly: false,
       lifecycle: { noncurrentVersionExpirationDays: 7, accessLogRetentionDays: 30 },
     },
     network: { sageMakerEndpoints: false },
+    bedrock: { logRetentionDays: 7 },
+    lambdaInference: { reservedConcurrency: 2, logRetentionDays: 7 },
     sagemakerEndpointMode: "serverless",
     emulator: { endpoint: DEFAULT_EMULATOR_ENDPOINT },
   },
   dev: {
-    features: { dataLake: true, sagemaker: false },
+    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false },
     dataLake: {
       deletionPolicy: "retain",
       lifecycle: { noncurrentVersionExpirationDays: 7, accessLogRetentionDays: 30 },
     },
     // Interface endpoints cost money per AZ and hour (seed §7.4); dev reaches SageMaker's API publicly.
     network: { sageMakerEndpoints: false },
+    bedrock: { logRetentionDays: 30 },
+    lambdaInference: { reservedConcurrency: 5, logRetentionDays: 30 },
     sagemakerEndpointMode: "serverless",
   },
   staging: {
-    features: { dataLake: true, sagemaker: false },
+    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false },
     dataLake: {
       deletionPolicy: "retain",
       lifecycle: { noncurrentVersionExpirationDays: 30, accessLogRetentionDays: 90 },
     },
     network: { sageMakerEndpoints: false },
+    bedrock: { logRetentionDays: 90 },
+    lambdaInference: { reservedConcurrency: 10, logRetentionDays: 90 },
     sagemakerEndpointMode: "instances",
   },
   prod: {
-    features: { dataLake: true, sagemaker: false },
+    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false },
     dataLake: {
       deletionPolicy: "protect",
       lifecycle: { noncurrentVersionExpirationDays: 90, accessLogRetentionDays: 365 },
     },
     network: { sageMakerEndpoints: true, availabilityZoneCount: 3 },
+    // A year of invocation logs for audits; prod functions keep room for bursts.
+    bedrock: { logRetentionDays: 365 },
+    lambdaInference: { reservedConcurrency: 50, logRetentionDays: 365 },
     sagemakerEndpointMode: "instances",
   },
 };

@@ -1,6 +1,18 @@
 import { z } from "zod";
 
 import {
+  resolveBedrockSettings,
+  validateBedrockSettings,
+  type BedrockSettings,
+  type ResolvedBedrockSettings,
+} from "../../components/bedrock/args";
+import {
+  resolveInferenceFunctionSettings,
+  validateInferenceFunctionSettings,
+  type InferenceFunctionSettings,
+  type ResolvedInferenceFunctionSettings,
+} from "../../components/lambda-inference/args";
+import {
   resolveDataLakeArgs,
   validateDataLakeArgs,
   type DataLakeArgs,
@@ -49,12 +61,21 @@ export interface StackConfig {
   readonly region: string;
   /** Tags for every taggable resource; always carries Project, Environment, CostCenter and Owner. */
   readonly tags: Readonly<Record<string, string>>;
-  readonly features: { readonly dataLake: boolean; readonly sagemaker: boolean };
+  readonly features: {
+    readonly dataLake: boolean;
+    readonly sagemaker: boolean;
+    readonly bedrock: boolean;
+    readonly lambdaInference: boolean;
+  };
   readonly dataLake: ResolvedDataLakeArgs;
   /** The platform's VPC, declared when a capability that runs in it is on. */
   readonly network: ResolvedNetworkArgs;
   /** Set when `features.sagemaker` is on. */
   readonly sagemaker?: SageMakerSettings;
+  /** Set when `features.bedrock` is on. */
+  readonly bedrock?: ResolvedBedrockSettings;
+  /** Set when `features.lambdaInference` is on. */
+  readonly lambdaInference?: ResolvedInferenceFunctionSettings;
   /** The AWS emulator this stack deploys to: set on `local` stacks, and only there. */
   readonly emulator?: EmulatorSettings;
 }
@@ -97,10 +118,15 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     tags,
   });
   const featureInput = asRecord(input.features);
+  const feature = (key: keyof EnvironmentDefaults["features"]): boolean => {
+    const given = featureInput[key];
+    return typeof given === "boolean" ? given : defaults.features[key];
+  };
   const features = {
-    dataLake: typeof featureInput.dataLake === "boolean" ? featureInput.dataLake : defaults.features.dataLake,
-    sagemaker:
-      typeof featureInput.sagemaker === "boolean" ? featureInput.sagemaker : defaults.features.sagemaker,
+    dataLake: feature("dataLake"),
+    sagemaker: feature("sagemaker"),
+    bedrock: feature("bedrock"),
+    lambdaInference: feature("lambdaInference"),
   };
   const networkInput = withoutFlagged(
     asRecord(input.network),
@@ -114,10 +140,30 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
         defaults,
       )
     : undefined;
+  const bedrock = features.bedrock
+    ? resolveBedrockSettings({
+        ...defaults.bedrock,
+        ...(withoutFlagged(asRecord(input.bedrock), `${NAMESPACE}:bedrock`, flagged) as BedrockSettings),
+      })
+    : undefined;
+  const lambdaInference = features.lambdaInference
+    ? resolveInferenceFunctionSettings({
+        ...defaults.lambdaInference,
+        ...(withoutFlagged(
+          asRecord(input.lambdaInference),
+          `${NAMESPACE}:lambdaInference`,
+          flagged,
+        ) as unknown as InferenceFunctionSettings),
+      })
+    : undefined;
   const semantic = [
     ...prefixIssues(`${NAMESPACE}:dataLake`, validateDataLakeArgs(dataLake)),
     ...prefixIssues(`${NAMESPACE}:network`, validateNetworkArgs(network)),
     ...(sagemaker?.issues ?? []),
+    ...(bedrock ? prefixIssues(`${NAMESPACE}:bedrock`, validateBedrockSettings(bedrock)) : []),
+    ...(lambdaInference
+      ? prefixIssues(`${NAMESPACE}:lambdaInference`, validateInferenceFunctionSettings(lambdaInference))
+      : []),
     ...featureRules(features),
     ...environmentRules(environment, dataLake, asRecord(input.tags)),
     ...emulatorRules(environment, input.emulator),
@@ -137,22 +183,27 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     dataLake,
     network,
     ...(sagemaker ? { sagemaker: sagemaker.settings } : {}),
+    ...(bedrock ? { bedrock } : {}),
+    ...(lambdaInference ? { lambdaInference } : {}),
     ...(endpoint !== undefined ? { emulator: { endpoint: endpoint.replace(/\/+$/, "") } } : {}),
   };
 }
 
 /** Capabilities that need another one. */
 function featureRules(features: StackConfig["features"]): ValidationIssue[] {
-  if (features.sagemaker && !features.dataLake) {
-    return [
-      {
-        path: `${NAMESPACE}:features.sagemaker`,
-        value: true,
-        expected: `false while ${NAMESPACE}:features.dataLake is false: training reads from and writes to the lake`,
-      },
-    ];
-  }
-  return [];
+  if (features.dataLake) return [];
+  const needsLake = {
+    sagemaker: "training reads from and writes to the lake",
+    bedrock: "invocation logs are delivered to the lake",
+    lambdaInference: "the function loads its model from the lake",
+  } as const;
+  return (Object.keys(needsLake) as (keyof typeof needsLake)[])
+    .filter((key) => features[key])
+    .map((key) => ({
+      path: `${NAMESPACE}:features.${key}`,
+      value: true,
+      expected: `false while ${NAMESPACE}:features.dataLake is false: ${needsLake[key]}`,
+    }));
 }
 
 const ENDPOINT_NAME = /^[a-z0-9](-?[a-z0-9]){0,19}$/;

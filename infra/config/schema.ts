@@ -39,6 +39,8 @@ export const TagsSchema = z
 export const FeaturesSchema = z.strictObject({
   dataLake: z.boolean({ error: "true or false" }).optional(),
   sagemaker: z.boolean({ error: "true or false" }).optional(),
+  bedrock: z.boolean({ error: "true or false" }).optional(),
+  lambdaInference: z.boolean({ error: "true or false" }).optional(),
 });
 
 const count = z.number({ error: "a whole number" });
@@ -93,6 +95,31 @@ export const SageMakerConfigSchema = z.strictObject({
     .optional(),
 });
 
+export const BedrockConfigSchema = z.strictObject({
+  modelIds: z.array(text).optional(),
+  logRetentionDays: count.optional(),
+  logTextData: flag.optional(),
+  guardrail: z
+    .strictObject({
+      blockedInputMessaging: text.optional(),
+      blockedOutputsMessaging: text.optional(),
+      filterStrength: z.enum(["LOW", "MEDIUM", "HIGH"], { error: "one of LOW, MEDIUM, HIGH" }).optional(),
+    })
+    .optional(),
+  knowledgeBaseId: text.optional(),
+});
+
+export const LambdaInferenceConfigSchema = z.strictObject({
+  modelKey: text.optional(),
+  memoryMb: count.optional(),
+  timeoutSeconds: count.optional(),
+  ephemeralStorageMb: count.optional(),
+  reservedConcurrency: count.optional(),
+  runtime: text.optional(),
+  functionUrl: flag.optional(),
+  logRetentionDays: count.optional(),
+});
+
 export const LifecycleSchema = z.strictObject({
   rawToInfrequentAccessDays: days.optional(),
   rawToGlacierDays: days.optional(),
@@ -130,6 +157,8 @@ export const StackConfigSchema = z.strictObject({
   dataLake: DataLakeConfigSchema.optional(),
   network: NetworkConfigSchema.optional(),
   sagemaker: SageMakerConfigSchema.optional(),
+  bedrock: BedrockConfigSchema.optional(),
+  lambdaInference: LambdaInferenceConfigSchema.optional(),
   emulator: EmulatorConfigSchema.optional(),
 });
 
