@@ -1,5 +1,13 @@
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 
+import { eksClusterControlPlaneLogging } from "./eks/cluster-control-plane-logging";
+import { eksClusterEndpointPrivate } from "./eks/cluster-endpoint-private";
+import { eksClusterSecretsEncrypted } from "./eks/cluster-secrets-encrypted";
+import { eksClusterVersionSupported } from "./eks/cluster-version-supported";
+import { eksGpuNodeGroupScaleToZero } from "./eks/gpu-node-group-scale-to-zero";
+import { eksGpuNodeGroupSpot } from "./eks/gpu-node-group-spot";
+import { eksGpuNodeGroupTainted } from "./eks/gpu-node-group-tainted";
+import { eksNodeGroupInstanceAllowlist } from "./eks/node-group-instance-allowlist";
 import { iamNoServiceWildcardOnAllResources } from "./iam/no-service-wildcard-on-all-resources";
 import { iamNoWildcardAction } from "./iam/no-wildcard-action";
 import { iamNoWriteOnAllResources } from "./iam/no-write-on-all-resources";
@@ -46,4 +54,12 @@ export const POLICIES: Policies = [
   sagemakerTrainingSpotCheckpoints,
   sagemakerInstanceTypeAllowlist,
   sagemakerNotebookInstanceSecure,
+  eksClusterEndpointPrivate,
+  eksClusterSecretsEncrypted,
+  eksClusterControlPlaneLogging,
+  eksClusterVersionSupported,
+  eksGpuNodeGroupTainted,
+  eksGpuNodeGroupScaleToZero,
+  eksGpuNodeGroupSpot,
+  eksNodeGroupInstanceAllowlist,
 ];

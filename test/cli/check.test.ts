@@ -143,14 +143,54 @@ const EXPECTED: [string, string, string][] = [
     "nc-notebook",
     `Notebook instance "nc-notebook" has no kmsKeyId: its storage is not encrypted with a customer-managed key`,
   ],
+  [
+    "eks-cluster-endpoint-private",
+    "nc-cluster",
+    `EKS cluster "nc-cluster" exposes its API endpoint to the whole internet: make it private or set publicAccessCidrs`,
+  ],
+  [
+    "eks-cluster-secrets-encrypted",
+    "nc-cluster",
+    `EKS cluster "nc-cluster" does not encrypt Kubernetes secrets with a KMS key`,
+  ],
+  [
+    "eks-cluster-control-plane-logging",
+    "nc-cluster",
+    `EKS cluster "nc-cluster" does not log api, audit, authenticator, controllerManager, scheduler`,
+  ],
+  [
+    "eks-cluster-version-supported",
+    "nc-cluster",
+    `EKS cluster "nc-cluster" runs Kubernetes "1.28", outside standard support (1.33, 1.34, 1.35)`,
+  ],
+  [
+    "eks-gpu-node-group-tainted",
+    "nc-gpu-nodes",
+    `GPU node group "nc-gpu-nodes" has no nvidia.com/gpu NoSchedule taint: any pod can take its GPUs`,
+  ],
+  [
+    "eks-node-group-instance-allowlist",
+    "nc-gpu-nodes",
+    `Node group "nc-gpu-nodes" uses p5.48xlarge, not in this stack's allowedInstanceTypes (g4dn.xlarge, g5.xlarge, p3.2xlarge, g5.2xlarge, g5.12xlarge, p3.8xlarge, p4d.24xlarge)`,
+  ],
 ];
 
-/** Production's pack config makes spot training advisory: the fixture's on-demand workflow is reported last. */
+/** Production's pack config makes spot and scale-to-zero advisory: those violations are reported last. */
 const ADVISORY: [string, string, string][] = [
   [
     "sagemaker-training-spot-checkpoints",
     "nc-training-workflow",
     `Training job of "nc-training-workflow" state "Train" does not use managed spot training: set EnableManagedSpotTraining to true`,
+  ],
+  [
+    "eks-gpu-node-group-scale-to-zero",
+    "nc-gpu-nodes",
+    `GPU node group "nc-gpu-nodes" keeps at least 1 node running: set scalingConfig.minSize to 0`,
+  ],
+  [
+    "eks-gpu-node-group-spot",
+    "nc-gpu-nodes",
+    `GPU node group "nc-gpu-nodes" runs on-demand GPUs: use capacityType SPOT, with on-demand only as a fallback from zero`,
   ],
 ];
 const ALL_VIOLATIONS = [...EXPECTED, ...ADVISORY];
@@ -173,6 +213,14 @@ const ALL_POLICIES = [
   "sagemaker-training-spot-checkpoints",
   "sagemaker-instance-type-allowlist",
   "sagemaker-notebook-instance-secure",
+  "eks-cluster-endpoint-private",
+  "eks-cluster-secrets-encrypted",
+  "eks-cluster-control-plane-logging",
+  "eks-cluster-version-supported",
+  "eks-gpu-node-group-tainted",
+  "eks-gpu-node-group-scale-to-zero",
+  "eks-gpu-node-group-spot",
+  "eks-node-group-instance-allowlist",
 ];
 
 describe("mlplat check on the project's own stacks", () => {
@@ -280,7 +328,7 @@ describe("mlplat check on a deliberately non-compliant program (--program)", () 
   it("prints each violation and the verdict (text)", () => {
     const out = runs.text?.stdout ?? "";
     expect(out).toMatch(
-      /^Stack noncompliant\/prod: 16 resources, 17 policies \(mlplat-guardrails@0\.1\.0, policies\/config\/prod\.json\)$/m,
+      /^Stack noncompliant\/prod: 18 resources, 25 policies \(mlplat-guardrails@0\.1\.0, policies\/config\/prod\.json\)$/m,
     );
     for (const [policy, name, message] of EXPECTED) {
       expect(out).toContain(`mandatory  ${policy}  ${name} (`);

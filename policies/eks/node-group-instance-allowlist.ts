@@ -1,0 +1,31 @@
+import { resourcePolicy } from "../lib/define";
+import { EKS } from "../lib/eks";
+
+/** Node group instance types come from the stack's allowlist (pack config `allowedInstanceTypes`). */
+export const eksNodeGroupInstanceAllowlist = resourcePolicy({
+  name: "eks-node-group-instance-allowlist",
+  description: "EKS node groups use instance types from the stack's allowlist.",
+  severity: "medium",
+  enforcementLevel: "mandatory",
+  remediationSteps:
+    "Pick an allowed instance type, or add it to allowedInstanceTypes in the stack's pack config.",
+  types: [EKS.nodeGroup],
+  config: {
+    allowedInstanceTypes: {
+      type: "array",
+      items: { type: "string" },
+      default: ["g4dn.xlarge", "g5.xlarge", "p3.2xlarge", "m5.large", "m5.xlarge"],
+      description: "EC2 instance types this stack's node groups may use",
+    },
+  },
+  validate: (args, report) => {
+    const { allowedInstanceTypes } = args.getConfig<{ allowedInstanceTypes: string[] }>();
+    const types = (Array.isArray(args.props.instanceTypes) ? args.props.instanceTypes : []) as unknown[];
+    const outside = types.filter((t) => typeof t !== "string" || !allowedInstanceTypes.includes(t));
+    if (outside.length > 0) {
+      report(
+        `Node group ${JSON.stringify(args.name)} uses ${outside.map(String).join(", ")}, not in this stack's allowedInstanceTypes (${allowedInstanceTypes.join(", ")})`,
+      );
+    }
+  },
+});
