@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { policyProxy } from "../../policies/lib/unknown";
 import { declared, evaluateOne, messagesOf, T, TAGS } from "./helpers";
 
 const policy = "kms-key-rotation";
@@ -35,5 +36,23 @@ describe("kms-key-rotation", () => {
     ]);
     expect(violations).toEqual([]);
     expect(notApplicable).toEqual({ [policy]: 2 });
+  });
+
+  it("is reported as not run (advisory, on the key) when rotation is unknown during preview", async () => {
+    const { violations } = await evaluateOne(
+      policy,
+      key({ enableKeyRotation: policyProxy.unknownStringValue }),
+    );
+    expect(violations).toEqual([
+      {
+        policy,
+        level: "advisory",
+        urn: "urn:pulumi:test::fx::aws:kms/key:Key::lake-key",
+        type: T.key,
+        name: "lake-key",
+        message:
+          "can't run policy 'kms-key-rotation' from policy pack 'mlplat-guardrails@v0.1.0' during preview: string value at .enableKeyRotation can't be known during preview",
+      },
+    ]);
   });
 });

@@ -184,10 +184,10 @@ export async function evaluatePolicies(
       message,
     };
   };
-  // Mirrors the server's handling of what a validation throws.
+  // Mirrors the server's handling of what a validation throws. A note about a resource policy is the resource's.
   const settle = async (
     policy: ResolvedPolicy,
-    level: EnforcementLevel,
+    urn: string | undefined,
     work: () => unknown,
   ): Promise<void> => {
     try {
@@ -201,7 +201,7 @@ export async function evaluatePolicies(
             policy.policy.name,
             "advisory",
             `can't run policy '${policy.policy.name}' from policy pack ${packRef} during preview: ${err.message}`,
-            undefined,
+            urn,
           ),
         );
       } else {
@@ -245,7 +245,7 @@ export async function evaluatePolicies(
             getConfig,
             notApplicable: throwNotApplicable,
           };
-          await settle(resolved, level, () =>
+          await settle(resolved, r.urn, () =>
             validate(args, (message) => violations.push(violation(p.name, level, message, r.urn))),
           );
         }
@@ -263,7 +263,7 @@ export async function evaluatePolicies(
         getConfig,
         notApplicable: throwNotApplicable,
       };
-      await settle(resolved, level, () =>
+      await settle(resolved, undefined, () =>
         stack.validateStack(args, (message, urn) => violations.push(violation(p.name, level, message, urn))),
       );
     }
