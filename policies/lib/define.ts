@@ -67,6 +67,12 @@ interface PolicyMetadata {
 
 type Report = (message: string, urn?: string) => void;
 
+/**
+ * Where a validation of this pack lists the types it applies to, so that an offline evaluator can skip other
+ * types without calling it (and count them not applicable, as the validation would have said).
+ */
+export const APPLIES_TO = "__mlplatAppliesTo";
+
 /** A resource policy of this pack: metadata, the types it applies to, and its check. */
 export function resourcePolicy(
   def: PolicyMetadata & {
@@ -84,6 +90,8 @@ export function resourcePolicy(
   };
   // The policy server's fast path (as for validateResourceOfType): a single type skips other resources early.
   if (def.types?.length === 1) Object.assign(validateResource, { __pulumiType: def.types[0] });
+  // The same for several types, read by `mlplat check` (the server calls the validation, which says the same).
+  if (types !== undefined) Object.assign(validateResource, { [APPLIES_TO]: types });
   return { ...metadata(def), validateResource };
 }
 

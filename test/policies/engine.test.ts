@@ -171,4 +171,22 @@ describe("evaluation semantics", () => {
       "policy 'custom-stack' from policy pack 'custom@v1.0.0' failed: boom",
     );
   });
+
+  it("reads a secret input (a placeholder offline) as unknown: the policy is noted as not run", async () => {
+    const secretPolicy = declared(T.rolePolicy, "rp", { role: "r", policy: "[secret]" });
+    const iam = resolvePolicies(pack, {}, "test").filter((p) => p.policy.name.startsWith("iam-"));
+    const { violations } = await evaluatePolicies(runOf([secretPolicy]), pack, iam);
+    expect(violations.map((v) => [v.policy, v.level, v.name, v.message])).toEqual(
+      [
+        "iam-no-wildcard-action",
+        "iam-no-service-wildcard-on-all-resources",
+        "iam-no-write-on-all-resources",
+      ].map((p) => [
+        p,
+        "advisory",
+        "rp",
+        `can't run policy '${p}' from policy pack 'mlplat-guardrails@v0.1.0' during preview: string value at .policy can't be known during preview`,
+      ]),
+    );
+  });
 });

@@ -12,8 +12,10 @@ import type {
 } from "@pulumi/policy";
 import { z } from "zod";
 
+import { APPLIES_TO } from "../../../policies/lib/define";
 import { policyProxy } from "../../../policies/lib/unknown";
 import type { DeclaredResource, ProgramRun } from "./runner";
+import { SECRET_PLACEHOLDER } from "./stack-file";
 
 /** A policy pack as `new PolicyPack(name, { policies, enforcementLevel })` receives it, plus its version. */
 export interface PolicyPackDefinition {
@@ -226,15 +228,19 @@ export async function evaluatePolicies(
         continue;
       }
       const onlyType = validations.length === 1 ? pulumiTypeOf(validations[0]) : undefined;
+      const onlyTypes = validations.length === 1 ? appliesTo(validations[0]) : undefined;
       for (const r of run.resources) {
-        if (onlyType !== undefined && r.type !== onlyType) {
+        if (
+          (onlyType !== undefined && r.type !== onlyType) ||
+          (onlyTypes !== undefined && !onlyTypes.has(r.type))
+        ) {
           notApplicable[p.name] = (notApplicable[p.name] ?? 0) + 1;
           continue;
         }
         for (const validate of validations) {
           const args: ResourceValidationArgs = {
             type: r.type,
-            props: policyProxy.unknownCheckingProxy(r.inputs),
+            props: propsOf(r),
             urn: r.urn,
             name: r.name,
             opts: optionsOf(r),
@@ -286,6 +292,13 @@ export async function evaluatePolicies(
 
 class NotApplicableError extends Error {
   override readonly name = "NotApplicableError";
+  constructor(reason: string) {
+    // Thrown for most resource-policy pairs: no stack trace to capture, nobody reads one.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(reason);
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function throwNotApplicable(reason?: string): never {
@@ -299,6 +312,12 @@ function isStackPolicy(p: Policy): p is StackValidationPolicy {
 function validationsOf(p: ResourceValidationPolicy): ResourceValidation[] {
   if (p.validateResource === undefined) return [];
   return Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+}
+
+/** The types a validation of this template's pack declares it applies to (see policies/lib/define.ts). */
+function appliesTo(validation: unknown): ReadonlySet<string> | undefined {
+  const types = (validation as Record<string, unknown> | undefined)?.[APPLIES_TO];
+  return types instanceof Set ? (types as ReadonlySet<string>) : undefined;
 }
 
 /** The type token a validation or resource class carries (`__pulumiType`), as the server reads it. */
@@ -332,7 +351,7 @@ function optionsOf(r: DeclaredResource): PolicyResourceOptions {
 function policyResources(resources: readonly DeclaredResource[]): PolicyResource[] {
   const out = new Map<string, PolicyResource>();
   for (const r of resources) {
-    const props = policyProxy.unknownCheckingProxy(r.inputs);
+    const props = propsOf(r);
     const resource: PolicyResource = {
       type: r.type,
       props,
@@ -357,4 +376,35 @@ function policyResources(resources: readonly DeclaredResource[]): PolicyResource
       resource.propertyDependencies[key] = lookUp(urns);
   }
   return [...out.values()];
+}
+
+/**
+ * A resource's inputs as a policy sees them, behind the SDK's unknown-checking proxy. Offline, secret values
+ * are placeholders (nothing is decrypted): they read as unknown, so a policy that needs one reports that it
+ * could not run instead of judging the placeholder.
+ */
+function propsOf(r: DeclaredResource): Record<string, unknown> {
+  let inputs = withoutSecrets.get(r);
+  if (inputs === undefined) {
+    inputs = secretsUnknown(r.inputs) as Record<string, unknown>;
+    withoutSecrets.set(r, inputs);
+  }
+  return policyProxy.unknownCheckingProxy(inputs);
+}
+
+const withoutSecrets = new WeakMap<DeclaredResource, Record<string, unknown>>();
+
+function secretsUnknown(value: unknown): unknown {
+  if (value === SECRET_PLACEHOLDER) return policyProxy.unknownStringValue;
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.some(holdsSecret) ? value.map(secretsUnknown) : value;
+  const record = value as Record<string, unknown>;
+  if (!Object.values(record).some(holdsSecret)) return value;
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, secretsUnknown(v)]));
+}
+
+function holdsSecret(value: unknown): boolean {
+  if (value === SECRET_PLACEHOLDER) return true;
+  if (value === null || typeof value !== "object") return false;
+  return (Array.isArray(value) ? value : Object.values(value as Record<string, unknown>)).some(holdsSecret);
 }
