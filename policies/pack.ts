@@ -1,5 +1,7 @@
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 
+import { bedrockInvocationLogging } from "./bedrock/invocation-logging";
+import { bedrockInvokeScopedToModels } from "./bedrock/invoke-scoped-to-models";
 import { eksClusterControlPlaneLogging } from "./eks/cluster-control-plane-logging";
 import { eksClusterEndpointPrivate } from "./eks/cluster-endpoint-private";
 import { eksClusterSecretsEncrypted } from "./eks/cluster-secrets-encrypted";
@@ -12,6 +14,11 @@ import { iamNoServiceWildcardOnAllResources } from "./iam/no-service-wildcard-on
 import { iamNoWildcardAction } from "./iam/no-wildcard-action";
 import { iamNoWriteOnAllResources } from "./iam/no-write-on-all-resources";
 import { kmsKeyRotation } from "./kms/key-rotation";
+import { lambdaFailureDestination } from "./lambda/failure-destination";
+import { lambdaFunctionLimits } from "./lambda/function-limits";
+import { lambdaFunctionUrlAuth } from "./lambda/function-url-auth";
+import { lambdaReservedConcurrency } from "./lambda/reserved-concurrency";
+import { lambdaTracingActive } from "./lambda/tracing-active";
 import { statefulResourcesProtected } from "./resilience/stateful-resources-protected";
 import { s3BucketKmsEncryption } from "./s3/bucket-kms-encryption";
 import { s3BucketLifecycleRules } from "./s3/bucket-lifecycle-rules";
@@ -62,4 +69,11 @@ export const POLICIES: Policies = [
   eksGpuNodeGroupScaleToZero,
   eksGpuNodeGroupSpot,
   eksNodeGroupInstanceAllowlist,
+  bedrockInvokeScopedToModels,
+  bedrockInvocationLogging,
+  lambdaFunctionLimits,
+  lambdaReservedConcurrency,
+  lambdaFailureDestination,
+  lambdaTracingActive,
+  lambdaFunctionUrlAuth,
 ];

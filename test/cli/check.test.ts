@@ -173,6 +173,51 @@ const EXPECTED: [string, string, string][] = [
     "nc-gpu-nodes",
     `Node group "nc-gpu-nodes" uses p5.48xlarge, not in this stack's allowedInstanceTypes (g4dn.xlarge, g5.xlarge, p3.2xlarge, g5.2xlarge, g5.12xlarge, p3.8xlarge, p4d.24xlarge)`,
   ],
+  [
+    "bedrock-invoke-scoped-to-models",
+    "nc-bedrock-invoke",
+    `RolePolicy "nc-bedrock-invoke" policy statement "AnyModel" grants model invocation on "arn:aws:bedrock:us-east-1::foundation-model/*": list the model ARNs (arn:aws:bedrock:<region>::foundation-model/<id>) it may invoke`,
+  ],
+  [
+    "bedrock-invocation-logging",
+    "nc-bedrock-invoke",
+    `"nc-bedrock-invoke" grants Bedrock model invocation, but the stack declares no model-invocation logging: prompts and answers leave no record`,
+  ],
+  [
+    "lambda-function-limits",
+    "nc-function",
+    `Function "nc-function" has memorySize 64 MB: Lambda allows 128 MB to 10,240 MB`,
+  ],
+  [
+    "lambda-function-limits",
+    "nc-function",
+    `Function "nc-function" has timeout 1200 s: Lambda allows 1 to 900 seconds (15 minutes)`,
+  ],
+  [
+    "lambda-function-limits",
+    "nc-function",
+    `Function "nc-function" has ephemeralStorage.size 256 MB: Lambda allows 512 MB to 10,240 MB of /tmp`,
+  ],
+  [
+    "lambda-reserved-concurrency",
+    "nc-function",
+    `Function "nc-function" has no reserved concurrency: it can take the account's whole concurrency (1,000 by default) and throttle every other function`,
+  ],
+  [
+    "lambda-failure-destination",
+    "nc-function",
+    `Function "nc-function" has neither a dead-letter queue nor an on-failure destination: failed asynchronous invocations are dropped`,
+  ],
+  [
+    "lambda-tracing-active",
+    "nc-function",
+    `Function "nc-function" does not trace with X-Ray (tracingConfig.mode is not set): set it to "Active"`,
+  ],
+  [
+    "lambda-function-url-auth",
+    "nc-function-url",
+    `Function URL "nc-function-url" has authorizationType "NONE": anyone on the internet can invoke the function`,
+  ],
 ];
 
 /** Production's pack config makes spot and scale-to-zero advisory: those violations are reported last. */
@@ -221,6 +266,13 @@ const ALL_POLICIES = [
   "eks-gpu-node-group-scale-to-zero",
   "eks-gpu-node-group-spot",
   "eks-node-group-instance-allowlist",
+  "bedrock-invoke-scoped-to-models",
+  "bedrock-invocation-logging",
+  "lambda-function-limits",
+  "lambda-reserved-concurrency",
+  "lambda-failure-destination",
+  "lambda-tracing-active",
+  "lambda-function-url-auth",
 ];
 
 describe("mlplat check on the project's own stacks", () => {
@@ -328,7 +380,7 @@ describe("mlplat check on a deliberately non-compliant program (--program)", () 
   it("prints each violation and the verdict (text)", () => {
     const out = runs.text?.stdout ?? "";
     expect(out).toMatch(
-      /^Stack noncompliant\/prod: 18 resources, 25 policies \(mlplat-guardrails@0\.1\.0, policies\/config\/prod\.json\)$/m,
+      /^Stack noncompliant\/prod: 21 resources, 32 policies \(mlplat-guardrails@0\.1\.0, policies\/config\/prod\.json\)$/m,
     );
     for (const [policy, name, message] of EXPECTED) {
       expect(out).toContain(`mandatory  ${policy}  ${name} (`);

@@ -1,0 +1,6 @@
+/** Lambda type tokens the Lambda policies check. */
+export const LAMBDA = {
+  function: "aws:lambda/function:Function",
+  functionUrl: "aws:lambda/functionUrl:FunctionUrl",
+  eventInvokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+} as const;
