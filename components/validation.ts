@@ -61,7 +61,10 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
       bestDistance = distance;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  if (bestDistance <= Math.max(2, Math.floor(word.length / 3))) return best;
+  // A truncated key (`capacity` for `capacityType`) is a likely typo too.
+  const lower = word.toLowerCase();
+  return word.length >= 4 ? candidates.find((c) => c.toLowerCase().startsWith(lower)) : undefined;
 }
 
 function editDistance(a: string, b: string): number {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { BedrockAccess } from "../components/bedrock";
 import { DataLake } from "../components/data-lake";
+import { GpuNodeGroup, MlCluster } from "../components/eks";
 import { InferenceFunction } from "../components/lambda-inference";
 import { Network } from "../components/network";
 import {
@@ -40,6 +41,7 @@ export interface StackOutputs {
     logBucketName: pulumi.Output<string>;
     zoneUris: pulumi.Output<Record<string, string>>;
   };
+  eks?: { clusterName: string };
   network?: {
     vpcId: pulumi.Output<string>;
     privateSubnetIds: pulumi.Output<string>[];
@@ -79,11 +81,15 @@ export function main(): StackOutputs {
     zoneUris: lake.zoneUris,
   };
 
+  // The platform's network, for every capability that runs in it.
   let network: Network | undefined;
-  if (config.sagemaker) {
-    const tags = { ...config.tags };
+  if (config.sagemaker || config.eks) {
     network = new Network(`${prefix}-network`, config.network, providers);
     outputs.network = { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds };
+  }
+
+  if (config.sagemaker && network) {
+    const tags = { ...config.tags };
     const training = new TrainingPlatform(
       `${prefix}-training`,
       {
@@ -122,6 +128,34 @@ export function main(): StackOutputs {
       );
       outputs.sagemaker.endpointName = model.endpointName;
     }
+  }
+
+  if (config.eks && network) {
+    const tags = { ...config.tags };
+    const cluster = new MlCluster(
+      `${prefix}-ml`,
+      {
+        ...config.eks.cluster,
+        // Keys follow the data's deletion policy: a stack that protects its lake protects its secrets key.
+        protectKey: config.dataLake.deletionPolicy === "protect",
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        tags,
+      },
+      providers,
+    );
+    new GpuNodeGroup(
+      `${prefix}-gpu`,
+      {
+        ...config.eks.gpuNodeGroup,
+        clusterName: cluster.clusterName,
+        subnetIds: network.privateSubnetIds,
+        dependsOn: [cluster.cluster],
+        tags,
+      },
+      providers,
+    );
+    outputs.eks = { clusterName: cluster.clusterName };
   }
 
   let bedrock: BedrockAccess | undefined;

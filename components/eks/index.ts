@@ -22,6 +22,11 @@ export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NO_SCH
 export const GPU_LABEL = { "node-type": "gpu" } as const;
 
 export interface MlClusterArgs extends EksClusterSettings {
+  /**
+   * Keep the secrets key when it leaves the stack (protect + retainOnDelete): deleting it makes every
+   * secret it encrypted unreadable. @default false
+   */
+  protectKey?: boolean;
   vpcId: pulumi.Input<string>;
   /** The private subnets the control plane's interfaces and the nodes live in. */
   privateSubnetIds: pulumi.Input<string>[];
@@ -56,7 +61,7 @@ export class MlCluster extends pulumi.ComponentResource {
         deletionWindowInDays: 30,
         tags,
       },
-      { parent: this },
+      { parent: this, ...(args.protectKey ? { protect: true, retainOnDelete: true } : {}) },
     );
     const publicCidrs = settings.publicAccessCidrs;
     this.clusterName = name;

@@ -12,6 +12,7 @@ export interface EnvironmentDefaults {
     readonly sagemaker: boolean;
     readonly bedrock: boolean;
     readonly lambdaInference: boolean;
+    readonly eks: boolean;
   };
   readonly dataLake: DataLakeArgs;
   readonly network: NetworkArgs;
@@ -40,7 +41,7 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
   // refuse every request; and a sandbox holds no data worth keeping past its life.
   local: {
     // moto's bedrock-runtime answers only {}, and its Lambda runs code only in Docker: both off here.
-    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false },
+    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false, eks: false },
     dataLake: {
       deletionPolicy: "retain",
       tlsOnly: false,
@@ -53,7 +54,7 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     emulator: { endpoint: DEFAULT_EMULATOR_ENDPOINT },
   },
   dev: {
-    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false },
+    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false, eks: false },
     dataLake: {
       deletionPolicy: "retain",
       lifecycle: { noncurrentVersionExpirationDays: 7, accessLogRetentionDays: 30 },
@@ -65,7 +66,7 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     sagemakerEndpointMode: "serverless",
   },
   staging: {
-    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false },
+    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false, eks: false },
     dataLake: {
       deletionPolicy: "retain",
       lifecycle: { noncurrentVersionExpirationDays: 30, accessLogRetentionDays: 90 },
@@ -76,7 +77,7 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     sagemakerEndpointMode: "instances",
   },
   prod: {
-    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false },
+    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false, eks: false },
     dataLake: {
       deletionPolicy: "protect",
       lifecycle: { noncurrentVersionExpirationDays: 90, accessLogRetentionDays: 365 },

@@ -42,6 +42,14 @@ import {
   type ResolvedTrainingSettings,
   type TrainingSettings,
 } from "../../components/sagemaker/training-args";
+import {
+  resolveEksClusterSettings,
+  resolveGpuNodeGroupSettings,
+  validateEksClusterSettings,
+  validateGpuNodeGroupSettings,
+  type ResolvedEksClusterSettings,
+  type ResolvedGpuNodeGroupSettings,
+} from "../../components/eks/args";
 import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment, type EnvironmentDefaults } from "./defaults";
 import { StackConfigSchema } from "./schema";
 
@@ -66,6 +74,7 @@ export interface StackConfig {
     readonly sagemaker: boolean;
     readonly bedrock: boolean;
     readonly lambdaInference: boolean;
+    readonly eks: boolean;
   };
   readonly dataLake: ResolvedDataLakeArgs;
   /** The platform's VPC, declared when a capability that runs in it is on. */
@@ -74,6 +83,11 @@ export interface StackConfig {
   readonly sagemaker?: SageMakerSettings;
   /** Set when `features.bedrock` is on. */
   readonly bedrock?: ResolvedBedrockSettings;
+  /** Set when `features.eks` is on. */
+  readonly eks?: {
+    readonly cluster: ResolvedEksClusterSettings;
+    readonly gpuNodeGroup: ResolvedGpuNodeGroupSettings;
+  };
   /** Set when `features.lambdaInference` is on. */
   readonly lambdaInference?: ResolvedInferenceFunctionSettings;
   /** The AWS emulator this stack deploys to: set on `local` stacks, and only there. */
@@ -127,6 +141,7 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     sagemaker: feature("sagemaker"),
     bedrock: feature("bedrock"),
     lambdaInference: feature("lambdaInference"),
+    eks: feature("eks"),
   };
   const networkInput = withoutFlagged(
     asRecord(input.network),
@@ -156,8 +171,21 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
         ) as unknown as InferenceFunctionSettings),
       })
     : undefined;
+  const eksInput = withoutFlagged(asRecord(input.eks), `${NAMESPACE}:eks`, flagged);
+  const eks = features.eks
+    ? {
+        cluster: resolveEksClusterSettings(eksInput),
+        gpuNodeGroup: resolveGpuNodeGroupSettings(asRecord(eksInput.gpuNodeGroup)),
+      }
+    : undefined;
   const semantic = [
     ...prefixIssues(`${NAMESPACE}:dataLake`, validateDataLakeArgs(dataLake)),
+    ...(eks
+      ? [
+          ...prefixIssues(`${NAMESPACE}:eks`, validateEksClusterSettings(eks.cluster)),
+          ...prefixIssues(`${NAMESPACE}:eks.gpuNodeGroup`, validateGpuNodeGroupSettings(eks.gpuNodeGroup)),
+        ]
+      : []),
     ...prefixIssues(`${NAMESPACE}:network`, validateNetworkArgs(network)),
     ...(sagemaker?.issues ?? []),
     ...(bedrock ? prefixIssues(`${NAMESPACE}:bedrock`, validateBedrockSettings(bedrock)) : []),
@@ -185,6 +213,7 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     ...(sagemaker ? { sagemaker: sagemaker.settings } : {}),
     ...(bedrock ? { bedrock } : {}),
     ...(lambdaInference ? { lambdaInference } : {}),
+    ...(eks ? { eks } : {}),
     ...(endpoint !== undefined ? { emulator: { endpoint: endpoint.replace(/\/+$/, "") } } : {}),
   };
 }

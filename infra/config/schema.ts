@@ -41,6 +41,28 @@ export const FeaturesSchema = z.strictObject({
   sagemaker: z.boolean({ error: "true or false" }).optional(),
   bedrock: z.boolean({ error: "true or false" }).optional(),
   lambdaInference: z.boolean({ error: "true or false" }).optional(),
+  eks: z.boolean({ error: "true or false" }).optional(),
+});
+
+export const EksConfigSchema = z.strictObject({
+  version: z.string({ error: "a Kubernetes version such as 1.34" }).optional(),
+  publicAccessCidrs: z
+    .array(z.string({ error: "a CIDR block" }), { error: "a list of CIDR blocks" })
+    .optional(),
+  gpuNodeGroup: z
+    .strictObject({
+      instanceTypes: z
+        .array(z.string({ error: "an instance type" }), { error: "a list of instance types" })
+        .optional(),
+      amiType: z.string({ error: "an EKS AMI type" }).optional(),
+      minSize: z.number({ error: "a whole number" }).optional(),
+      desiredSize: z.number({ error: "a whole number" }).optional(),
+      maxSize: z.number({ error: "a whole number" }).optional(),
+      diskSizeGb: z.number({ error: "a whole number" }).optional(),
+      capacityType: z.enum(["SPOT", "ON_DEMAND"], { error: "SPOT or ON_DEMAND" }).optional(),
+      onDemandFallback: z.boolean({ error: "true or false" }).optional(),
+    })
+    .optional(),
 });
 
 const count = z.number({ error: "a whole number" });
@@ -159,6 +181,7 @@ export const StackConfigSchema = z.strictObject({
   sagemaker: SageMakerConfigSchema.optional(),
   bedrock: BedrockConfigSchema.optional(),
   lambdaInference: LambdaInferenceConfigSchema.optional(),
+  eks: EksConfigSchema.optional(),
   emulator: EmulatorConfigSchema.optional(),
 });
 

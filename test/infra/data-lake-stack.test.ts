@@ -72,7 +72,7 @@ describe("prod stack: the data lake", () => {
   });
 
   it("encrypts the data bucket with a rotating customer-managed key and S3 bucket keys", () => {
-    const key = resource(run, "aws:kms/key:Key", "-key");
+    const key = resource(run, "aws:kms/key:Key", "lake-key");
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
     const sse = resource(
       run,
@@ -204,7 +204,7 @@ describe("prod stack: the data lake", () => {
   });
 
   it("protects and retains the buckets and the key in production, and never force-destroys", () => {
-    for (const r of [...resourcesOfType(run, BUCKET), resource(run, "aws:kms/key:Key", "-key")]) {
+    for (const r of [...resourcesOfType(run, BUCKET), resource(run, "aws:kms/key:Key", "lake-key")]) {
       expect(r.protect, r.name).toBe(true);
       expect(r.retainOnDelete, r.name).toBe(true);
     }
@@ -218,7 +218,7 @@ describe("prod stack: the data lake", () => {
       CostCenter: "ml-platform",
       Owner: "platform-team@example.com",
     };
-    for (const r of [...resourcesOfType(run, BUCKET), resource(run, "aws:kms/key:Key", "-key")]) {
+    for (const r of [...resourcesOfType(run, BUCKET), resource(run, "aws:kms/key:Key", "lake-key")]) {
       expect(r.inputs.tags, r.name).toEqual(tags);
     }
   });

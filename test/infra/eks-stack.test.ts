@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+
+import { formatIssue, isValidationError } from "../../components/validation";
+import { loadStackConfig } from "../../infra/config";
+import { resource, runStack, stackConfig, type ConfigOverrides } from "../harness";
+
+function problems(stack: string, overrides: ConfigOverrides): string[] {
+  try {
+    loadStackConfig(stack, stackConfig(stack, overrides).config);
+  } catch (err) {
+    if (isValidationError(err)) return err.issues.map(formatIssue);
+    throw err;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("EKS in the stacks", () => {
+  it("declares dev's private cluster in the platform's subnets and its spot GPU group", async () => {
+    const run = await runStack("dev");
+    expect(resource(run, "eks:index:Cluster", "mlplat-dev-ml-cluster").inputs).toMatchObject({
+      name: "mlplat-dev-ml",
+      version: "1.34",
+      endpointPublicAccess: false,
+      privateSubnetIds: ["mlplat-dev-network-private-0-id", "mlplat-dev-network-private-1-id"],
+    });
+    expect(resource(run, "aws:eks/nodeGroup:NodeGroup", "mlplat-dev-gpu-spot").inputs).toMatchObject({
+      clusterName: "mlplat-dev-ml",
+      capacityType: "SPOT",
+      scalingConfig: { minSize: 0, desiredSize: 2, maxSize: 10 },
+    });
+    expect(resource(run, "aws:kms/key:Key", "mlplat-dev-ml-secrets-key").protect).toBeUndefined();
+    expect(run.outputs.eks).toEqual({ clusterName: "mlplat-dev-ml" });
+  });
+
+  it("protects prod's secrets key, as prod protects its data", async () => {
+    const run = await runStack("prod");
+    expect(resource(run, "aws:kms/key:Key", "mlplat-prod-ml-secrets-key")).toMatchObject({
+      protect: true,
+      retainOnDelete: true,
+    });
+  });
+
+  it("reports EKS config problems with their keys", () => {
+    expect(
+      problems("dev", {
+        "mlplat:eks": {
+          version: "1.29",
+          publicAccessCidrs: ["0.0.0.0/0"],
+          gpuNodeGroup: { instanceTypes: ["g5.xlarge"], minSize: 5, maxSize: 3, capacity: "SPOT" },
+        },
+      }),
+    ).toEqual([
+      'mlplat:eks.gpuNodeGroup.capacity: got "SPOT", expected no such key: known keys here are instanceTypes, amiType, minSize, desiredSize, maxSize, diskSizeGb, capacityType, onDemandFallback; did you mean capacityType?',
+      'mlplat:eks.version: got "1.29", expected a Kubernetes version in EKS standard support: 1.33, 1.34, 1.35',
+      'mlplat:eks.publicAccessCidrs.0: got "0.0.0.0/0", expected an IPv4 CIDR block from /8 to /32, e.g. 203.0.113.0/24',
+      "mlplat:eks.gpuNodeGroup.desiredSize: got 2, expected at least minSize (5)",
+      "mlplat:eks.gpuNodeGroup.maxSize: got 3, expected at least minSize and desiredSize (5)",
+    ]);
+  });
+});
