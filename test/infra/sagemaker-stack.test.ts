@@ -164,7 +164,7 @@ describe("SageMaker config errors", () => {
         },
       }),
     ).toEqual([
-      "mlplat:sagemaker.training.maxRun: got 10, expected no such key: known keys here are image, instanceType, instanceCount, volumeSizeGb, maxRuntimeSeconds, spot, maxWaitSeconds, networkIsolation, hyperparameters",
+      "mlplat:sagemaker.training.maxRun: got 10, expected no such key: known keys here are image, instanceType, instanceCount, volumeSizeGb, maxRuntimeSeconds, spot, maxWaitSeconds, networkIsolation, hyperparameters; did you mean maxRuntimeSeconds?",
       'mlplat:sagemaker.training.instanceType: got "ml.p3.3xlarge", expected a SageMaker training instance type from the catalog (components/catalog/instances.ts); did you mean ml.p3.2xlarge?',
       "mlplat:sagemaker.training.maxWaitSeconds: got 1800, expected at least maxRuntimeSeconds (3600): a spot job's wait includes its run",
     ]);
