@@ -8,6 +8,9 @@ import pathlib
 import socket
 import subprocess
 import sys
+
+# The handler folder is zipped as the function's code: importing it here must not leave __pycache__ in it.
+sys.dont_write_bytecode = True
 import time
 import urllib.request
 import uuid
