@@ -24,6 +24,11 @@ export interface EksClusterSettings {
    * the VPC only); a non-empty list opens the public endpoint to these blocks alone. @default []
    */
   publicAccessCidrs?: string[];
+  /**
+   * Deploy the NVIDIA device plugin (Helm chart, on GPU nodes only) so pods can request `nvidia.com/gpu`; the
+   * Amazon Linux 2023 NVIDIA AMI has the driver but not the plugin. @default true
+   */
+  nvidiaDevicePlugin?: boolean;
 }
 
 export interface GpuNodeGroupSettings {
@@ -52,7 +57,11 @@ export type ResolvedEksClusterSettings = Required<EksClusterSettings>;
 export type ResolvedGpuNodeGroupSettings = Required<GpuNodeGroupSettings>;
 
 export function resolveEksClusterSettings(s: EksClusterSettings = {}): ResolvedEksClusterSettings {
-  return { version: s.version ?? "1.34", publicAccessCidrs: [...(s.publicAccessCidrs ?? [])] };
+  return {
+    version: s.version ?? "1.34",
+    publicAccessCidrs: [...(s.publicAccessCidrs ?? [])],
+    nvidiaDevicePlugin: s.nvidiaDevicePlugin ?? true,
+  };
 }
 
 export function resolveGpuNodeGroupSettings(s: GpuNodeGroupSettings = {}): ResolvedGpuNodeGroupSettings {

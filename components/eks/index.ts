@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import { GPU_INSTANCES } from "../catalog/instances";
@@ -18,6 +19,8 @@ export * from "./args";
 
 /** The taint that keeps everything but GPU workloads off GPU nodes (seed §5.2). */
 export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" } as const;
+/** The NVIDIA device plugin chart's version (https://github.com/NVIDIA/k8s-device-plugin). */
+export const NVIDIA_DEVICE_PLUGIN_VERSION = "0.17.1";
 /** The label GPU workloads select (seed §5.2). */
 export const GPU_LABEL = { "node-type": "gpu" } as const;
 
@@ -86,6 +89,28 @@ export class MlCluster extends pulumi.ComponentResource {
       { parent: this },
     );
     this.secretsKeyArn = key.arn;
+
+    if (settings.nvidiaDevicePlugin) {
+      const provider = new k8s.Provider(
+        `${name}-k8s`,
+        { kubeconfig: this.cluster.kubeconfigJson, enableServerSideApply: true },
+        { parent: this },
+      );
+      new k8s.helm.v3.Release(
+        `${name}-nvidia-device-plugin`,
+        {
+          chart: "nvidia-device-plugin",
+          version: NVIDIA_DEVICE_PLUGIN_VERSION,
+          repositoryOpts: { repo: "https://nvidia.github.io/k8s-device-plugin" },
+          namespace: "kube-system",
+          values: {
+            nodeSelector: { ...GPU_LABEL },
+            tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: "NoSchedule" }],
+          },
+        },
+        { parent: this, provider },
+      );
+    }
     this.registerOutputs({ clusterName: this.clusterName, secretsKeyArn: this.secretsKeyArn });
   }
 }

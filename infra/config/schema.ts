@@ -49,6 +49,7 @@ export const EksConfigSchema = z.strictObject({
   publicAccessCidrs: z
     .array(z.string({ error: "a CIDR block" }), { error: "a list of CIDR blocks" })
     .optional(),
+  nvidiaDevicePlugin: z.boolean({ error: "true or false" }).optional(),
   gpuNodeGroup: z
     .strictObject({
       instanceTypes: z

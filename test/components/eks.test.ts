@@ -86,6 +86,22 @@ describe("MlCluster and GpuNodeGroup", () => {
     expect(resource(run, "aws:kms/key:Key", "ml-secrets-key").inputs.enableKeyRotation).toBe(true);
   });
 
+  it("deploys the NVIDIA device plugin on GPU nodes only, through the cluster's kubeconfig", () => {
+    const release = resource(run, "kubernetes:helm.sh/v3:Release", "ml-nvidia-device-plugin");
+    expect(release.inputs).toMatchObject({
+      chart: "nvidia-device-plugin",
+      version: "0.17.1",
+      namespace: "kube-system",
+      values: {
+        nodeSelector: { "node-type": "gpu" },
+        tolerations: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
+      },
+    });
+    expect(resource(run, "pulumi:providers:kubernetes", "ml-k8s").inputs).toMatchObject({
+      enableServerSideApply: "true",
+    });
+  });
+
   it("declares the seed's spot GPU group, tainted and labelled, and an on-demand fallback that starts at zero", () => {
     const spot = resource(run, "aws:eks/nodeGroup:NodeGroup", "gpu-spot");
     expect(spot.inputs).toMatchObject({
