@@ -70,6 +70,8 @@ export class UnsupportedInvokeError extends Error {
   }
 }
 
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
 /** The account id that mocked resources and invokes report. */
 export const OFFLINE_ACCOUNT_ID = "123456789012";
 const SECRET = "[secret]";
@@ -197,6 +199,13 @@ function recordingMonitor(
       return super.registerResource(req, callback);
     }
   }
+  // The SDK's mock monitor qualifies types with the root stack and only the parent's last type, unlike the
+  // engine: give every resource (and so every parent reference) the engine's URN, so that URNs in reports
+  // match a real preview's.
+  Object.defineProperty(RecordingMonitor.prototype, "newUrn", {
+    value: (parent: string | undefined, type: string, name: string) =>
+      urnOf(where.project, where.stack, parent || undefined, type, name),
+  });
   return new RecordingMonitor(mocks);
 }
 
@@ -230,11 +239,9 @@ export function urnOf(
   type: string,
   name: string,
 ): string {
-  let qualified = type;
-  if (parent) {
-    const parentType = parent.split("::")[2]?.split("$").pop();
-    if (parentType) qualified = `${parentType}$${type}`;
-  }
+  // The engine's scheme: the type is qualified by the parent's qualified type, and the root stack is left out.
+  const parentType = parent?.split("::")[2];
+  const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
