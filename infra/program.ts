@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { BedrockAccess } from "../components/bedrock";
+import { BedrockAccess, BEDROCK_LOG_WRITER } from "../components/bedrock";
 import { DataLake } from "../components/data-lake";
 import { GpuNodeGroup, MlCluster } from "../components/eks";
 import { InferenceFunction } from "../components/lambda-inference";
@@ -72,7 +72,12 @@ export function main(): StackOutputs {
   if (config.emulator) outputs.emulatorEndpoint = config.emulator.endpoint;
 
   if (!config.features.dataLake) return outputs;
-  const lake = new DataLake(`${prefix}-lake`, config.dataLake, providers);
+  // Services that deliver into the lake need its bucket and key policies to say so.
+  const lake = new DataLake(
+    `${prefix}-lake`,
+    { ...config.dataLake, serviceWriters: config.bedrock ? [BEDROCK_LOG_WRITER] : [] },
+    providers,
+  );
   outputs.dataLake = {
     bucketName: lake.bucketName,
     bucketArn: lake.bucketArn,

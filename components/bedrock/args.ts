@@ -1,4 +1,5 @@
 import type { ValidationIssue } from "../validation";
+import type { ServiceWriter } from "../data-lake/args";
 
 /** The foundation models of the seed (§3, §7.2): Claude 3 Haiku, Sonnet, Opus and Titan Text Lite. */
 export const SEED_BEDROCK_MODELS = [
@@ -10,6 +11,14 @@ export const SEED_BEDROCK_MODELS = [
 
 /** Where Bedrock writes invocation logs in the lake: the layout's logs zone, one folder per service. */
 export const BEDROCK_LOG_PREFIX = "artifacts/logs/bedrock/";
+
+/** Bedrock delivering invocation logs into the lake: what the DataLake's policies must admit. */
+export const BEDROCK_LOG_WRITER: ServiceWriter = {
+  id: "bedrock-logs",
+  service: "bedrock.amazonaws.com",
+  zone: "artifacts/logs",
+  prefix: "bedrock/",
+};
 
 /** A guardrail Bedrock applies to prompts and answers (content filters at one strength). */
 export interface GuardrailSettings {

@@ -1,4 +1,5 @@
 import type { ValidationIssue } from "../validation";
+import { isLakeZone, type LakeZone } from "./layout";
 
 /** Day counts of the lake's lifecycle rules (seed §1.4). */
 export interface LakeLifecycleArgs {
@@ -39,6 +40,23 @@ export interface DataLakeArgs {
   kmsKeyDeletionWindowDays?: number;
   /** Tags for every resource of the lake. @default {} */
   tags?: Record<string, string>;
+  /**
+   * AWS services that deliver objects into the lake (Bedrock's invocation logs): each gets a bucket-policy
+   * statement allowing `s3:PutObject` under its prefix and a key-policy statement allowing data keys, both
+   * only for this account's resources. @default []
+   */
+  serviceWriters?: readonly ServiceWriter[];
+}
+
+/** An AWS service that writes into one prefix of the lake. */
+export interface ServiceWriter {
+  /** Names the policy statements, e.g. `bedrock-logs`. */
+  readonly id: string;
+  /** The service principal, e.g. `bedrock.amazonaws.com`. */
+  readonly service: string;
+  readonly zone: LakeZone;
+  /** A sub-prefix inside the zone, ending in `/`. @default "" */
+  readonly prefix?: string;
 }
 
 export type ResolvedLakeLifecycle = Required<LakeLifecycleArgs>;
@@ -49,6 +67,7 @@ export interface ResolvedDataLakeArgs {
   readonly deletionPolicy: DeletionPolicy;
   readonly kmsKeyDeletionWindowDays: number;
   readonly tags: Readonly<Record<string, string>>;
+  readonly serviceWriters: readonly ServiceWriter[];
 }
 
 /** The seed's lifecycle (§1.4) plus housekeeping rules. */
@@ -71,6 +90,7 @@ export function resolveDataLakeArgs(args: DataLakeArgs = {}): ResolvedDataLakeAr
     deletionPolicy: args.deletionPolicy ?? "protect",
     kmsKeyDeletionWindowDays: args.kmsKeyDeletionWindowDays ?? 30,
     tags: { ...(args.tags ?? {}) },
+    serviceWriters: [...(args.serviceWriters ?? [])],
   };
 }
 
@@ -118,6 +138,40 @@ export function validateDataLakeArgs(args: ResolvedDataLakeArgs): ValidationIssu
       expected: "a whole number of days from 7 to 30",
     });
   }
+  args.serviceWriters.forEach((w, i) => {
+    if (!/^[a-z][a-z0-9-]*$/.test(w.id)) {
+      issues.push({
+        path: `serviceWriters.${i}.id`,
+        value: w.id,
+        expected: "lowercase letters, digits and hyphens",
+      });
+    }
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$/.test(w.service)) {
+      issues.push({
+        path: `serviceWriters.${i}.service`,
+        value: w.service,
+        expected: "an AWS service principal such as bedrock.amazonaws.com",
+      });
+    }
+    if (!isLakeZone(w.zone)) {
+      issues.push({
+        path: `serviceWriters.${i}.zone`,
+        value: w.zone,
+        expected: "a zone of the lake's layout",
+      });
+    }
+    const prefix = w.prefix ?? "";
+    if (
+      prefix !== "" &&
+      (!prefix.endsWith("/") || prefix.startsWith("/") || prefix.split("/").includes(".."))
+    ) {
+      issues.push({
+        path: `serviceWriters.${i}.prefix`,
+        value: prefix,
+        expected: 'a relative prefix ending in "/", e.g. bedrock/',
+      });
+    }
+  });
   if (!DELETION_POLICIES.includes(args.deletionPolicy)) {
     issues.push({
       path: "deletionPolicy",

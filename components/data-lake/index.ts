@@ -8,6 +8,7 @@ import {
   validateDataLakeArgs,
   type DataLakeArgs,
   type ResolvedDataLakeArgs,
+  type ServiceWriter,
 } from "./args";
 import { LAKE_ZONES, lakeUri, zonePrefix, type LakeZone } from "./layout";
 
@@ -67,12 +68,17 @@ export class DataLake extends pulumi.ComponentResource {
     const tags = settings.tags;
     const keep = this.keepOptions(settings);
 
+    const writers = settings.serviceWriters;
+    const account = writers.length > 0 ? serviceContext(this) : undefined;
     this.key = new aws.kms.Key(
       `${name}-key`,
       {
         description: `Encrypts the ${name} data lake`,
         enableKeyRotation: true,
         deletionWindowInDays: settings.kmsKeyDeletionWindowDays,
+        // The default key policy (the account administers the key) unless services write into the lake: they
+        // need data keys, which only the key policy can give a service principal.
+        ...(account ? { policy: keyPolicy(writers, account) } : {}),
         tags,
       },
       { parent: this, ...keep },
@@ -99,7 +105,12 @@ export class DataLake extends pulumi.ComponentResource {
         Condition: { ArnLike: { "aws:SourceArn": this.bucket.arn } },
       },
     ]);
-    this.bucketPolicy(`${name}-data`, data, settings.tlsOnly, []);
+    this.bucketPolicy(
+      `${name}-data`,
+      data,
+      settings.tlsOnly,
+      account ? writers.map((w) => writerStatement(w, this.bucket.arn, account)) : [],
+    );
 
     new aws.s3.BucketLogging(
       `${name}-data-logging`,
@@ -335,6 +346,71 @@ export class DataLake extends pulumi.ComponentResource {
       { parent: this, dependsOn: [target.publicAccessBlock] },
     );
   }
+}
+
+/** The account, region and partition that service-writer statements are conditioned on. */
+interface ServiceContext {
+  readonly accountId: pulumi.Output<string>;
+  readonly region: pulumi.Output<string>;
+  readonly partition: pulumi.Output<string>;
+}
+
+function serviceContext(parent: pulumi.Resource): ServiceContext {
+  return {
+    accountId: aws.getCallerIdentityOutput({}, { parent }).accountId,
+    region: aws.getRegionOutput({}, { parent }).region,
+    partition: aws.getPartitionOutput({}, { parent }).partition,
+  };
+}
+
+/** Only this account's resources of the service: the confused-deputy guard on every service statement. */
+function serviceConditions(writer: ServiceWriter, ctx: ServiceContext): PolicyStatement["Condition"] {
+  const service = writer.service.split(".")[0] ?? writer.service;
+  return {
+    StringEquals: { "aws:SourceAccount": ctx.accountId },
+    ArnLike: {
+      "aws:SourceArn": pulumi.interpolate`arn:${ctx.partition}:${service}:${ctx.region}:${ctx.accountId}:*`,
+    },
+  };
+}
+
+function writerStatement(
+  writer: ServiceWriter,
+  bucketArn: pulumi.Output<string>,
+  ctx: ServiceContext,
+): PolicyStatement {
+  return {
+    Sid: `Allow${pascal(writer.id)}Delivery`,
+    Effect: "Allow",
+    Principal: { Service: writer.service },
+    Action: "s3:PutObject",
+    Resource: pulumi.interpolate`${bucketArn}/${zonePrefix(writer.zone)}${writer.prefix ?? ""}*`,
+    Condition: serviceConditions(writer, ctx),
+  };
+}
+
+function keyPolicy(writers: readonly ServiceWriter[], ctx: ServiceContext): pulumi.Output<string> {
+  return policyDocument([
+    {
+      Sid: "AccountAdministersKey",
+      Effect: "Allow",
+      Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.accountId}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    },
+    ...writers.map((w): PolicyStatement => ({
+      Sid: `Allow${pascal(w.id)}DataKeys`,
+      Effect: "Allow",
+      Principal: { Service: w.service },
+      Action: "kms:GenerateDataKey",
+      Resource: "*",
+      Condition: serviceConditions(w, ctx),
+    })),
+  ]);
+}
+
+function pascal(id: string): string {
+  return id.replace(/(^|-)([a-z0-9])/g, (_m, _dash: string, c: string) => c.toUpperCase());
 }
 
 function policyDocument(statements: PolicyStatement[]): pulumi.Output<string> {

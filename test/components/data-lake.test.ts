@@ -37,6 +37,7 @@ describe("data lake arguments", () => {
       deletionPolicy: "protect",
       kmsKeyDeletionWindowDays: 30,
       tags: {},
+      serviceWriters: [],
     });
     expect(validateDataLakeArgs(resolveDataLakeArgs())).toEqual([]);
   });
@@ -61,6 +62,22 @@ describe("data lake arguments", () => {
         expected:
           "at least 60: 30 days after lifecycle.rawToInfrequentAccessDays (30), as S3 keeps objects 30 days in STANDARD_IA before moving them on",
       },
+    ]);
+  });
+});
+
+describe("service writers", () => {
+  it("names a bad service principal, zone and prefix", () => {
+    const issues = validateDataLakeArgs(
+      resolveDataLakeArgs({
+        serviceWriters: [{ id: "Logs", service: "bedrock", zone: "logs" as LakeZone, prefix: "../x/" }],
+      }),
+    );
+    expect(issues.map((i) => i.path)).toEqual([
+      "serviceWriters.0.id",
+      "serviceWriters.0.service",
+      "serviceWriters.0.zone",
+      "serviceWriters.0.prefix",
     ]);
   });
 });

@@ -163,6 +163,40 @@ describe("prod stack: the data lake", () => {
     ]);
   });
 
+  const sourceConditions = {
+    StringEquals: { "aws:SourceAccount": "123456789012" },
+    ArnLike: { "aws:SourceArn": "arn:aws:bedrock:ap-northeast-2:123456789012:*" },
+  };
+  const bedrockDelivery = {
+    Sid: "AllowBedrockLogsDelivery",
+    Effect: "Allow",
+    Principal: { Service: "bedrock.amazonaws.com" },
+    Action: "s3:PutObject",
+    Resource: "arn:aws:s3:::mlplat-prod-lake-data/artifacts/logs/bedrock/*",
+    Condition: sourceConditions,
+  };
+
+  it("lets Bedrock, for this account only, deliver its invocation logs and make data keys for them", () => {
+    const key = resource(run, "aws:kms/key:Key", "lake-key");
+    expect(policyOf(key).Statement).toEqual([
+      {
+        Sid: "AccountAdministersKey",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::123456789012:root" },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "AllowBedrockLogsDataKeys",
+        Effect: "Allow",
+        Principal: { Service: "bedrock.amazonaws.com" },
+        Action: "kms:GenerateDataKey",
+        Resource: "*",
+        Condition: sourceConditions,
+      },
+    ]);
+  });
+
   it("denies plain HTTP on both buckets and admits only this lake's access logs to the log bucket", () => {
     const tlsDeny = (bucket: string) => ({
       Sid: "DenyInsecureTransport",
@@ -173,6 +207,7 @@ describe("prod stack: the data lake", () => {
       Condition: { Bool: { "aws:SecureTransport": "false" } },
     });
     expect(policyOf(resource(run, "aws:s3/bucketPolicy:BucketPolicy", "data-policy")).Statement).toEqual([
+      bedrockDelivery,
       tlsDeny("mlplat-prod-lake-data"),
     ]);
     expect(policyOf(resource(run, "aws:s3/bucketPolicy:BucketPolicy", "logs-policy")).Statement).toEqual([
