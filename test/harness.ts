@@ -4,6 +4,8 @@
  */
 import * as path from "node:path";
 
+import { formatIssue, isValidationError } from "../components/validation";
+import { loadStackConfig } from "../infra/config";
 import { runProgram, type DeclaredResource, type ProgramRun } from "../scripts/cli/offline/runner";
 import { readStackConfig, type StackFileConfig } from "../scripts/cli/offline/stack-file";
 
@@ -64,4 +66,15 @@ export function resourcesOfType(run: ProgramRun, type: string): DeclaredResource
 /** A JSON policy document input, parsed. */
 export function policyOf(r: DeclaredResource): { Statement: Record<string, unknown>[] } {
   return JSON.parse(String(r.inputs.policy)) as { Statement: Record<string, unknown>[] };
+}
+
+/** The problems a stack's config (with overrides) has, as the messages users read; fails if it is valid. */
+export function configProblems(stack: string, overrides: ConfigOverrides): string[] {
+  try {
+    loadStackConfig(stack, stackConfig(stack, overrides).config);
+  } catch (err) {
+    if (isValidationError(err)) return err.issues.map(formatIssue);
+    throw err;
+  }
+  throw new Error(`expected the ${stack} config to be rejected`);
 }

@@ -1,19 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { formatIssue, isValidationError } from "../../components/validation";
 import { loadStackConfig } from "../../infra/config";
 import type { ProgramRun } from "../../scripts/cli/offline/runner";
-import { policyOf, resource, runStack, stackConfig, type ConfigOverrides } from "../harness";
-
-function problems(stack: string, overrides: ConfigOverrides): string[] {
-  try {
-    loadStackConfig(stack, stackConfig(stack, overrides).config);
-  } catch (err) {
-    if (isValidationError(err)) return err.issues.map(formatIssue);
-    throw err;
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { policyOf, resource, runStack, stackConfig, configProblems } from "../harness";
 
 describe("stack config: Bedrock and Lambda inference", () => {
   it("turns both on in dev and prod, with each environment's retention and concurrency", () => {
@@ -43,7 +32,7 @@ describe("stack config: Bedrock and Lambda inference", () => {
 
   it("reports bad settings with their mlplat: paths, through the components' validators", () => {
     expect(
-      problems("dev", {
+      configProblems("dev", {
         "mlplat:bedrock": { modelIds: ["anthropic.*"], logRetentionDays: 10 },
         "mlplat:lambdaInference": { modelKey: "models/m.pkl", timeoutSeconds: 1800, memoryMb: 100 },
       }),
@@ -57,12 +46,14 @@ describe("stack config: Bedrock and Lambda inference", () => {
   });
 
   it("requires a model key, a well-typed setting and the lake", () => {
-    expect(problems("dev", { "mlplat:lambdaInference": { memoryMb: "lots" } })).toEqual([
+    expect(configProblems("dev", { "mlplat:lambdaInference": { memoryMb: "lots" } })).toEqual([
       'mlplat:lambdaInference.memoryMb: got "lots", expected a whole number',
       "mlplat:lambdaInference.modelKey: got nothing, expected a .json model key under models/, such as models/production/churn.json (the function reads models/ only)",
     ]);
     expect(
-      problems("local", { "mlplat:features": { dataLake: false, bedrock: true, lambdaInference: true } }),
+      configProblems("local", {
+        "mlplat:features": { dataLake: false, bedrock: true, lambdaInference: true },
+      }),
     ).toEqual([
       "mlplat:lambdaInference.modelKey: got nothing, expected a .json model key under models/, such as models/production/churn.json (the function reads models/ only)",
       "mlplat:features.bedrock: got true, expected false while mlplat:features.dataLake is false: invocation logs are delivered to the lake",

@@ -1,23 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import { formatIssue, isValidationError, type ValidationIssue } from "../../components/validation";
 import { loadStackConfig } from "../../infra/config";
-import { stackConfig, type ConfigOverrides } from "../harness";
+import { stackConfig, type ConfigOverrides, configProblems } from "../harness";
 
 function load(stack: string, overrides: ConfigOverrides = {}) {
   return loadStackConfig(stack, stackConfig(stack, overrides).config);
 }
 
 /** The problems a config has, as the messages users read. */
-function problems(stack: string, overrides: ConfigOverrides): string[] {
-  try {
-    load(stack, overrides);
-  } catch (err) {
-    if (isValidationError(err)) return err.issues.map((i: ValidationIssue) => formatIssue(i));
-    throw err;
-  }
-  throw new Error("expected the config to be rejected");
-}
 
 const devLake = stackConfig("dev").config["mlplat:dataLake"] ?? "{}";
 const lakeWith = (patch: Record<string, unknown>): Record<string, unknown> => ({
@@ -70,7 +60,7 @@ describe("stack config files", () => {
 
 describe("stack config errors", () => {
   it("reports an unknown key, a wrongly typed value and out-of-order days together", () => {
-    const found = problems("dev", {
+    const found = configProblems("dev", {
       "mlplat:enviroment": "dev",
       "mlplat:dataLake": lakeWith({
         lifecycle: {
@@ -88,18 +78,20 @@ describe("stack config errors", () => {
   });
 
   it("rejects unknown nested keys with a suggestion", () => {
-    expect(problems("dev", { "mlplat:dataLake": { lifecyle: { rawToGlacierDays: 120 } } })).toEqual([
+    expect(configProblems("dev", { "mlplat:dataLake": { lifecyle: { rawToGlacierDays: 120 } } })).toEqual([
       'mlplat:dataLake.lifecyle: got {"rawToGlacierDays":120}, expected no such key: known keys here are lifecycle, tlsOnly, deletionPolicy, kmsKeyDeletionWindowDays; did you mean lifecycle?',
     ]);
   });
 
   it("points mlplat:region at aws:region", () => {
-    expect(problems("dev", { "mlplat:region": "us-east-1" })[0]).toContain("set it as aws:region");
+    expect(configProblems("dev", { "mlplat:region": "us-east-1" })[0]).toContain("set it as aws:region");
   });
 
   it("rejects STANDARD_IA before 30 days, as S3 does", () => {
     expect(
-      problems("dev", { "mlplat:dataLake": lakeWith({ lifecycle: { rawToInfrequentAccessDays: 20 } }) }),
+      configProblems("dev", {
+        "mlplat:dataLake": lakeWith({ lifecycle: { rawToInfrequentAccessDays: 20 } }),
+      }),
     ).toEqual([
       "mlplat:dataLake.lifecycle.rawToInfrequentAccessDays: got 20, expected a whole number of days from 30 to 36500",
     ]);
@@ -107,7 +99,7 @@ describe("stack config errors", () => {
 
   it("rejects fractional and zero day counts", () => {
     expect(
-      problems("dev", {
+      configProblems("dev", {
         "mlplat:dataLake": lakeWith({
           lifecycle: { checkpointExpirationDays: 0.5, abortIncompleteMultipartUploadDays: 0 },
         }),
@@ -119,7 +111,7 @@ describe("stack config errors", () => {
   });
 
   it("requires the four tags", () => {
-    expect(problems("dev", { "mlplat:tags": { Project: "mlplat", Owner: "" } })).toEqual([
+    expect(configProblems("dev", { "mlplat:tags": { Project: "mlplat", Owner: "" } })).toEqual([
       "mlplat:tags.CostCenter: got nothing, expected a string (this key is required)",
       'mlplat:tags.Owner: got "", expected a non-empty string',
     ]);
@@ -127,41 +119,41 @@ describe("stack config errors", () => {
 
   it("refuses reserved aws: tag keys", () => {
     const tags = { Project: "p", CostCenter: "c", Owner: "o", "aws:team": "x" };
-    expect(problems("dev", { "mlplat:tags": tags })).toEqual([
+    expect(configProblems("dev", { "mlplat:tags": tags })).toEqual([
       'mlplat:tags.aws:team: got "x", expected a tag under a key that does not start with aws: (reserved by AWS) and has at most 128 characters',
     ]);
   });
 
   it("requires the environment and the region", () => {
-    expect(problems("dev", { "mlplat:environment": undefined, "aws:region": "Seoul" })).toEqual([
+    expect(configProblems("dev", { "mlplat:environment": undefined, "aws:region": "Seoul" })).toEqual([
       "mlplat:environment: got nothing, expected one of local, dev, staging, prod (this key is required)",
       'aws:region: got "Seoul", expected an AWS region name such as ap-northeast-2',
     ]);
   });
 
   it("never lets production destroy or merely retain its data", () => {
-    expect(problems("prod", { "mlplat:dataLake": { deletionPolicy: "destroy" } })).toEqual([
+    expect(configProblems("prod", { "mlplat:dataLake": { deletionPolicy: "destroy" } })).toEqual([
       'mlplat:dataLake.deletionPolicy: got "destroy", expected "protect" in a prod environment: production data is never deleted with the stack',
     ]);
-    expect(problems("prod", { "mlplat:dataLake": { deletionPolicy: "retain" } })).toHaveLength(1);
+    expect(configProblems("prod", { "mlplat:dataLake": { deletionPolicy: "retain" } })).toHaveLength(1);
   });
 
   it("allows turning the TLS-only policy off only on emulator stacks", () => {
-    expect(problems("dev", { "mlplat:dataLake": lakeWith({ tlsOnly: false }) })).toEqual([
+    expect(configProblems("dev", { "mlplat:dataLake": lakeWith({ tlsOnly: false }) })).toEqual([
       "mlplat:dataLake.tlsOnly: got false, expected true in a dev environment: only emulator (local) stacks may accept plain HTTP",
     ]);
   });
 
   it("rejects an Environment tag that contradicts the environment", () => {
     const tags = { Project: "p", CostCenter: "c", Owner: "o", Environment: "prod" };
-    expect(problems("dev", { "mlplat:tags": tags })).toEqual([
+    expect(configProblems("dev", { "mlplat:tags": tags })).toEqual([
       'mlplat:tags.Environment: got "prod", expected "dev", the value of mlplat:environment (or leave it out)',
     ]);
   });
 
   it("rejects a wrongly typed feature switch and an unknown deletion policy", () => {
     expect(
-      problems("dev", {
+      configProblems("dev", {
         "mlplat:features": { dataLake: "yes" },
         "mlplat:dataLake": { deletionPolicy: "keep" },
       }),
@@ -172,13 +164,13 @@ describe("stack config errors", () => {
   });
 
   it("rejects a KMS deletion window outside 7 to 30 days", () => {
-    expect(problems("dev", { "mlplat:dataLake": { kmsKeyDeletionWindowDays: 3 } })).toEqual([
+    expect(configProblems("dev", { "mlplat:dataLake": { kmsKeyDeletionWindowDays: 3 } })).toEqual([
       "mlplat:dataLake.kmsKeyDeletionWindowDays: got 3, expected a whole number of days from 7 to 30",
     ]);
   });
 
   it("rejects a section that is not a map", () => {
-    expect(problems("dev", { "mlplat:dataLake": "on" })).toEqual([
+    expect(configProblems("dev", { "mlplat:dataLake": "on" })).toEqual([
       'mlplat:dataLake: got "on", expected an object',
     ]);
   });

@@ -1,18 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatIssue, isValidationError } from "../../components/validation";
-import { loadStackConfig } from "../../infra/config";
-import { resource, runStack, stackConfig, type ConfigOverrides } from "../harness";
-
-function problems(stack: string, overrides: ConfigOverrides): string[] {
-  try {
-    loadStackConfig(stack, stackConfig(stack, overrides).config);
-  } catch (err) {
-    if (isValidationError(err)) return err.issues.map(formatIssue);
-    throw err;
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { resource, runStack, configProblems } from "../harness";
 
 describe("EKS in the stacks", () => {
   it("declares dev's private cluster in the platform's subnets and its spot GPU group", async () => {
@@ -42,7 +30,7 @@ describe("EKS in the stacks", () => {
 
   it("reports EKS config problems with their keys", () => {
     expect(
-      problems("dev", {
+      configProblems("dev", {
         "mlplat:eks": {
           version: "1.29",
           publicAccessCidrs: ["0.0.0.0/0"],

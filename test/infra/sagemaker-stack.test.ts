@@ -1,22 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { formatIssue, isValidationError } from "../../components/validation";
-import { loadStackConfig } from "../../infra/config";
 import type { ProgramRun } from "../../scripts/cli/offline/runner";
-import { resource, resourcesOfType, runStack, stackConfig, type ConfigOverrides } from "../harness";
+import { resource, resourcesOfType, runStack, stackConfig, configProblems } from "../harness";
 
 const sagemakerOf = (stack: string) =>
   JSON.parse(stackConfig(stack).config["mlplat:sagemaker"] ?? "{}") as Record<string, unknown>;
-
-function problems(stack: string, overrides: ConfigOverrides): string[] {
-  try {
-    loadStackConfig(stack, stackConfig(stack, overrides).config);
-  } catch (err) {
-    if (isValidationError(err)) return err.issues.map(formatIssue);
-    throw err;
-  }
-  throw new Error("expected the config to be rejected");
-}
 
 describe("prod stack: SageMaker", () => {
   let run: ProgramRun;
@@ -157,7 +145,7 @@ describe("SageMaker config errors", () => {
     const sagemaker = sagemakerOf("dev");
     const training = sagemaker.training as Record<string, unknown>;
     expect(
-      problems("dev", {
+      configProblems("dev", {
         "mlplat:sagemaker": {
           ...sagemaker,
           training: { ...training, instanceType: "ml.p3.3xlarge", maxWaitSeconds: 1800, maxRun: 10 },
@@ -172,7 +160,10 @@ describe("SageMaker config errors", () => {
 
   it("requires the images and the lake", () => {
     expect(
-      problems("dev", { "mlplat:features": { dataLake: false, sagemaker: true }, "mlplat:sagemaker": {} }),
+      configProblems("dev", {
+        "mlplat:features": { dataLake: false, sagemaker: true },
+        "mlplat:sagemaker": {},
+      }),
     ).toEqual([
       "mlplat:sagemaker.training.image: got nothing, expected an ECR image URI such as 123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/my-ml-image:latest",
       "mlplat:sagemaker.serving.image: got nothing, expected an ECR image URI such as 123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/my-model:1.0",
@@ -182,7 +173,7 @@ describe("SageMaker config errors", () => {
 
   it("checks a declared endpoint's name, archive and serverless memory", () => {
     expect(
-      problems("dev", {
+      configProblems("dev", {
         "mlplat:sagemaker": {
           ...sagemakerOf("dev"),
           endpoint: { name: "Churn_Model", modelDataKey: "model.zip", serverless: { memorySizeMb: 512 } },
@@ -196,7 +187,7 @@ describe("SageMaker config errors", () => {
   });
 
   it("refuses a public network block", () => {
-    expect(problems("dev", { "mlplat:network": { cidrBlock: "8.8.0.0/16" } })).toEqual([
+    expect(configProblems("dev", { "mlplat:network": { cidrBlock: "8.8.0.0/16" } })).toEqual([
       'mlplat:network.cidrBlock: got "8.8.0.0/16", expected a private IPv4 block from /16 to /24 (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16), e.g. 10.0.0.0/16',
     ]);
   });
