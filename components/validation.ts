@@ -45,6 +45,25 @@ export function isValidationError(err: unknown): err is Error & { issues: readon
   );
 }
 
+/**
+ * A checker for whole numbers in a range that records what it finds in `issues`: `whole(path, value, min,
+ * max, unit?, why?)` is true when the value is fine, and otherwise adds "a whole number [of <unit>] from <min>
+ * to <max><why>" for `path`.
+ */
+export function wholeNumbers(
+  issues: ValidationIssue[],
+): (path: string, value: unknown, min: number, max: number, unit?: string, why?: string) => boolean {
+  return (path, value, min, max, unit, why = "") => {
+    if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return true;
+    issues.push({
+      path,
+      value,
+      expected: `a whole number ${unit ? `of ${unit} ` : ""}from ${min} to ${max}${why}`,
+    });
+    return false;
+  };
+}
+
 /** Prefixes the paths of issues found in a nested structure: `prefixIssues("mlplat:dataLake", issues)`. */
 export function prefixIssues(prefix: string, issues: readonly ValidationIssue[]): ValidationIssue[] {
   return issues.map((i) => ({ ...i, path: i.path ? `${prefix}.${i.path}` : prefix }));

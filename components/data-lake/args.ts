@@ -1,4 +1,4 @@
-import type { ValidationIssue } from "../validation";
+import { wholeNumbers, type ValidationIssue } from "../validation";
 import { isLakeZone, type LakeZone } from "./layout";
 
 /** Day counts of the lake's lifecycle rules (seed §1.4). */
@@ -98,18 +98,9 @@ export function resolveDataLakeArgs(args: DataLakeArgs = {}): ResolvedDataLakeAr
 export function validateDataLakeArgs(args: ResolvedDataLakeArgs): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const lc = args.lifecycle;
-  const wholeDays = (key: keyof ResolvedLakeLifecycle, min: number): boolean => {
-    const value = lc[key];
-    if (!Number.isInteger(value) || value < min || value > 36500) {
-      issues.push({
-        path: `lifecycle.${key}`,
-        value,
-        expected: `a whole number of days from ${min} to 36500`,
-      });
-      return false;
-    }
-    return true;
-  };
+  const whole = wholeNumbers(issues);
+  const wholeDays = (key: keyof ResolvedLakeLifecycle, min: number): boolean =>
+    whole(`lifecycle.${key}`, lc[key], min, 36500, "days");
 
   const iaOk = wholeDays("rawToInfrequentAccessDays", S3_MIN_DAYS_IN_STANDARD_IA);
   if (wholeDays("rawToGlacierDays", 1) && iaOk) {

@@ -1,5 +1,5 @@
 import { GPU_INSTANCES } from "../catalog/instances";
-import { closestMatch, type ValidationIssue } from "../validation";
+import { closestMatch, type ValidationIssue, wholeNumbers } from "../validation";
 
 /** EKS Kubernetes versions in standard support when this template was last checked (2026-11). */
 export const SUPPORTED_KUBERNETES_VERSIONS = ["1.33", "1.34", "1.35"] as const;
@@ -134,11 +134,7 @@ export function validateGpuNodeGroupSettings(s: ResolvedGpuNodeGroupSettings): V
       expected: `an NVIDIA AMI type: ${GPU_AMI_TYPES.join(", ")}`,
     });
   }
-  const whole = (path: string, value: number, min: number, max: number): boolean => {
-    if (Number.isInteger(value) && value >= min && value <= max) return true;
-    issues.push({ path, value, expected: `a whole number from ${min} to ${max}` });
-    return false;
-  };
+  const whole = wholeNumbers(issues);
   const sizes = [
     whole("minSize", s.minSize, 0, 1000),
     whole("desiredSize", s.desiredSize, 0, 1000),

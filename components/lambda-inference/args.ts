@@ -1,5 +1,5 @@
 import { LOG_RETENTION_DAYS } from "../bedrock/args";
-import type { ValidationIssue } from "../validation";
+import { type ValidationIssue, wholeNumbers } from "../validation";
 
 /** Lambda's limits (seed §4.3). */
 export const LAMBDA_LIMITS = {
@@ -64,18 +64,7 @@ export function validateInferenceFunctionSettings(s: ResolvedInferenceFunctionSe
         "a .json model key under models/, such as models/production/churn.json (the function reads models/ only)",
     });
   }
-  const whole = (
-    path: keyof ResolvedInferenceFunctionSettings,
-    value: number,
-    min: number,
-    max: number,
-    unit: string,
-    why = "",
-  ) => {
-    if (!Number.isInteger(value) || value < min || value > max) {
-      issues.push({ path, value, expected: `a whole number of ${unit} from ${min} to ${max}${why}` });
-    }
-  };
+  const whole = wholeNumbers(issues);
   const L = LAMBDA_LIMITS;
   whole("memoryMb", s.memoryMb, L.memoryMb.min, L.memoryMb.max, "MB", " (Lambda: 128 MB to 10 GB)");
   whole(

@@ -1,5 +1,5 @@
 import { checkSageMakerInstanceType } from "../catalog/instances";
-import type { ValidationIssue } from "../validation";
+import { type ValidationIssue, wholeNumbers } from "../validation";
 import { parseEcrImage } from "./training-args";
 
 /** Target tracking on invocations per instance (seed §2.4). */
@@ -86,11 +86,7 @@ export function resolveEndpointSettings(s: EndpointSettings): ResolvedEndpointSe
 
 export function validateEndpointSettings(s: ResolvedEndpointSettings): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const whole = (path: string, value: number, min: number, max: number): boolean => {
-    if (Number.isInteger(value) && value >= min && value <= max) return true;
-    issues.push({ path, value, expected: `a whole number from ${min} to ${max}` });
-    return false;
-  };
+  const whole = wholeNumbers(issues);
   if (parseEcrImage(s.image) === undefined) {
     issues.push({
       path: "image",

@@ -1,5 +1,5 @@
 import { checkSageMakerInstanceType } from "../catalog/instances";
-import type { ValidationIssue } from "../validation";
+import { type ValidationIssue, wholeNumbers } from "../validation";
 import { SEED_HYPERPARAMETERS } from "./training-job";
 
 /** Settings of the training-job template (seed §2.1, §2.2, §8.1). */
@@ -58,17 +58,7 @@ export function validateTrainingSettings(s: ResolvedTrainingSettings): Validatio
     });
   }
   issues.push(...checkSageMakerInstanceType("instanceType", s.instanceType, "training"));
-  const whole = (
-    path: keyof ResolvedTrainingSettings,
-    value: number,
-    min: number,
-    max: number,
-    unit: string,
-  ): boolean => {
-    if (Number.isInteger(value) && value >= min && value <= max) return true;
-    issues.push({ path, value, expected: `a whole number of ${unit} from ${min} to ${max}` });
-    return false;
-  };
+  const whole = wholeNumbers(issues);
   whole("instanceCount", s.instanceCount, 1, 100, "instances");
   whole("volumeSizeGb", s.volumeSizeGb, 1, MAX_VOLUME_GB, "GB");
   const runOk = whole("maxRuntimeSeconds", s.maxRuntimeSeconds, 1, MAX_TRAINING_SECONDS, "seconds");
