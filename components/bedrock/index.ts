@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import type { DataLake } from "../data-lake";
+import { keepOptions, type DataLake } from "../data-lake";
 import {
   BEDROCK_APPLY_GUARDRAIL,
   BEDROCK_INVOKE,
@@ -292,10 +292,4 @@ export class BedrockAccess extends pulumi.ComponentResource {
 /** The ARN of a foundation model: `arn:aws:bedrock:us-east-1::foundation-model/<id>` (no account). */
 export function foundationModelArn(partition: string, region: string, modelId: string): string {
   return `arn:${partition}:bedrock:${region}::foundation-model/${modelId}`;
-}
-
-function keepOptions(policy: "protect" | "retain" | "destroy"): pulumi.CustomResourceOptions {
-  if (policy === "protect") return { protect: true, retainOnDelete: true };
-  if (policy === "retain") return { retainOnDelete: true };
-  return {};
 }

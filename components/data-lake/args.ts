@@ -26,6 +26,18 @@ export interface LakeLifecycleArgs {
 export type DeletionPolicy = "protect" | "retain" | "destroy";
 export const DELETION_POLICIES: readonly DeletionPolicy[] = ["protect", "retain", "destroy"];
 
+/** The resource options a deletion policy stands for; stores of data and their keys take them. */
+export function keepOptions(policy: DeletionPolicy): { protect?: boolean; retainOnDelete?: boolean } {
+  switch (policy) {
+    case "protect":
+      return { protect: true, retainOnDelete: true };
+    case "retain":
+      return { retainOnDelete: true };
+    case "destroy":
+      return {};
+  }
+}
+
 export interface DataLakeArgs {
   /** Lifecycle day counts. @default the seed's values, see {@link LakeLifecycleArgs} */
   lifecycle?: LakeLifecycleArgs;

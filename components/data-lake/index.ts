@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import { KMS_DECRYPT, KMS_ENCRYPT, S3_BUCKET_LIST, S3_OBJECT_READ, S3_OBJECT_WRITE } from "../iam/actions";
 import { ValidationError } from "../validation";
 import {
+  keepOptions,
   resolveDataLakeArgs,
   validateDataLakeArgs,
   type DataLakeArgs,
@@ -66,7 +67,7 @@ export class DataLake extends pulumi.ComponentResource {
     this.lakeName = name;
 
     const tags = settings.tags;
-    const keep = this.keepOptions(settings);
+    const keep = keepOptions(settings.deletionPolicy);
 
     const writers = settings.serviceWriters;
     const account = writers.length > 0 ? serviceContext(this) : undefined;
@@ -255,17 +256,6 @@ export class DataLake extends pulumi.ComponentResource {
     );
   }
 
-  private keepOptions(settings: ResolvedDataLakeArgs): pulumi.CustomResourceOptions {
-    switch (settings.deletionPolicy) {
-      case "protect":
-        return { protect: true, retainOnDelete: true };
-      case "retain":
-        return { retainOnDelete: true };
-      case "destroy":
-        return {};
-    }
-  }
-
   /**
    * A private, versioned, encrypted bucket with bucket-owner-enforced ownership. Encrypted with SSE-KMS under
    * `kmsKeyArn`, with S3 bucket keys; with SSE-S3 when it is undefined (server access logs can only be
@@ -279,7 +269,7 @@ export class DataLake extends pulumi.ComponentResource {
     const bucket = new aws.s3.Bucket(
       name,
       { forceDestroy: settings.deletionPolicy === "destroy", tags: settings.tags },
-      { parent: this, ...this.keepOptions(settings) },
+      { parent: this, ...keepOptions(settings.deletionPolicy) },
     );
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access`,

@@ -12,6 +12,7 @@ import {
   SQS_SEND,
   XRAY_WRITE,
 } from "../iam/actions";
+import { serviceRole } from "../iam/roles";
 import { ValidationError } from "../validation";
 import {
   resolveInferenceFunctionSettings,
@@ -66,24 +67,14 @@ export class InferenceFunction extends pulumi.ComponentResource {
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
     const partition = aws.getPartitionOutput({}, parent).partition;
 
-    this.role = new aws.iam.Role(
+    this.role = serviceRole(
       `${name}-role`,
       {
+        service: "lambda.amazonaws.com",
         description: "Runs the inference function: reads models/ of the lake, writes its logs and traces",
-        assumeRolePolicy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "lambda.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              Condition: { StringEquals: { "aws:SourceAccount": account } },
-            },
-          ],
-        }),
         tags,
       },
-      parent,
+      this,
     );
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,

@@ -11,6 +11,7 @@ import {
   LOGS_WRITE,
 } from "../iam/actions";
 import type { DataLake, LakeZone } from "../data-lake";
+import { serviceRole } from "../iam/roles";
 import { parseEcrImage } from "./training-args";
 
 /** Where a SageMaker role's job runs: its image, network and key. */
@@ -30,26 +31,14 @@ export function sageMakerRole(
   tags: Record<string, string>,
   parent: pulumi.Resource,
 ): aws.iam.Role {
-  const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
-  return new aws.iam.Role(
+  return serviceRole(
     name,
     {
+      service: "sagemaker.amazonaws.com",
       description: "Assumed by SageMaker for the platform's jobs and endpoints",
-      assumeRolePolicy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Service: "sagemaker.amazonaws.com" },
-            Action: "sts:AssumeRole",
-            // Confused-deputy guard: SageMaker may assume the role only for this account's resources.
-            Condition: { StringEquals: { "aws:SourceAccount": account } },
-          },
-        ],
-      }),
       tags,
     },
-    { parent },
+    parent,
   );
 }
 
