@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { BedrockAccess, BEDROCK_LOG_WRITER } from "../components/bedrock";
 import { DataLake } from "../components/data-lake";
-import { GpuNodeGroup, MlCluster } from "../components/eks";
+import { GpuNodeGroup, Karpenter, MlCluster } from "../components/eks";
 import { InferenceFunction } from "../components/lambda-inference";
 import { Network } from "../components/network";
 import {
@@ -149,17 +149,33 @@ export function main(): StackOutputs {
       },
       providers,
     );
-    new GpuNodeGroup(
-      `${prefix}-gpu`,
-      {
-        ...config.eks.gpuNodeGroup,
-        clusterName: cluster.clusterName,
-        subnetIds: network.privateSubnetIds,
-        dependsOn: [cluster.cluster],
-        tags,
-      },
-      providers,
-    );
+    if (config.eks.karpenter) {
+      // Karpenter provisions the GPU nodes (spot first, on-demand when spot is unavailable).
+      new Karpenter(
+        `${prefix}-karpenter`,
+        {
+          ...config.eks.karpenter,
+          clusterName: cluster.clusterName,
+          clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+          subnetIds: network.privateSubnetIds,
+          kubernetes: cluster.kubernetes,
+          tags,
+        },
+        { ...providers, dependsOn: [cluster] },
+      );
+    } else {
+      new GpuNodeGroup(
+        `${prefix}-gpu`,
+        {
+          ...config.eks.gpuNodeGroup,
+          clusterName: cluster.clusterName,
+          subnetIds: network.privateSubnetIds,
+          dependsOn: [cluster.cluster],
+          tags,
+        },
+        providers,
+      );
+    }
     outputs.eks = { clusterName: cluster.clusterName };
   }
 

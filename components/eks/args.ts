@@ -29,6 +29,8 @@ export interface EksClusterSettings {
    * Amazon Linux 2023 NVIDIA AMI has the driver but not the plugin. @default true
    */
   nvidiaDevicePlugin?: boolean;
+  /** Instance type of the two system nodes that run add-ons (CoreDNS, Karpenter). @default "m5.large" */
+  systemInstanceType?: string;
 }
 
 export interface GpuNodeGroupSettings {
@@ -61,6 +63,7 @@ export function resolveEksClusterSettings(s: EksClusterSettings = {}): ResolvedE
     version: s.version ?? "1.34",
     publicAccessCidrs: [...(s.publicAccessCidrs ?? [])],
     nvidiaDevicePlugin: s.nvidiaDevicePlugin ?? true,
+    systemInstanceType: s.systemInstanceType ?? "m5.large",
   };
 }
 
@@ -86,6 +89,13 @@ export function validateEksClusterSettings(s: ResolvedEksClusterSettings): Valid
       path: "version",
       value: s.version,
       expected: `a Kubernetes version in EKS standard support: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
+    });
+  }
+  if (!/^[a-z][a-z0-9]*\.(medium|large|[0-9]*xlarge)$/.test(s.systemInstanceType)) {
+    issues.push({
+      path: "systemInstanceType",
+      value: s.systemInstanceType,
+      expected: "an EC2 instance type such as m5.large",
     });
   }
   s.publicAccessCidrs.forEach((cidr, i) => {
@@ -155,5 +165,38 @@ export function validateGpuNodeGroupSettings(s: ResolvedGpuNodeGroupSettings): V
   if (!["SPOT", "ON_DEMAND"].includes(s.capacityType)) {
     issues.push({ path: "capacityType", value: s.capacityType, expected: "SPOT or ON_DEMAND" });
   }
+  return issues;
+}
+
+export interface KarpenterSettings {
+  /** Instance families the GPU node pool may launch (seed §5.1). @default ["g5", "g4dn"] */
+  gpuInstanceFamilies?: string[];
+  /** Most GPUs the pool may run at once: the cost ceiling. @default 10 */
+  gpuLimit?: number;
+}
+
+export function resolveKarpenterSettings(s: KarpenterSettings = {}): Required<KarpenterSettings> {
+  return { gpuInstanceFamilies: [...(s.gpuInstanceFamilies ?? ["g5", "g4dn"])], gpuLimit: s.gpuLimit ?? 10 };
+}
+
+export function validateKarpenterSettings(s: Required<KarpenterSettings>): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const families = ["g4dn", "g5", "g6", "p3", "p4d", "p5"];
+  if (s.gpuInstanceFamilies.length === 0) {
+    issues.push({
+      path: "gpuInstanceFamilies",
+      value: s.gpuInstanceFamilies,
+      expected: `at least one of ${families.join(", ")}`,
+    });
+  }
+  s.gpuInstanceFamilies.forEach((f, i) => {
+    if (!families.includes(f))
+      issues.push({
+        path: `gpuInstanceFamilies.${i}`,
+        value: f,
+        expected: `an NVIDIA GPU family: ${families.join(", ")}`,
+      });
+  });
+  wholeNumbers(issues)("gpuLimit", s.gpuLimit, 1, 1000);
   return issues;
 }

@@ -15,14 +15,13 @@ import {
   type GpuNodeGroupSettings,
 } from "./args";
 
-export * from "./args";
+import { GPU_LABEL, GPU_TAINT, nodeRole } from "./nodes";
 
-/** The taint that keeps everything but GPU workloads off GPU nodes (seed §5.2). */
-export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" } as const;
+export * from "./args";
+export { GPU_LABEL, GPU_TAINT } from "./nodes";
+
 /** The NVIDIA device plugin chart's version (https://github.com/NVIDIA/k8s-device-plugin). */
 export const NVIDIA_DEVICE_PLUGIN_VERSION = "0.17.1";
-/** The label GPU workloads select (seed §5.2). */
-export const GPU_LABEL = { "node-type": "gpu" } as const;
 
 export interface MlClusterArgs extends EksClusterSettings {
   /**
@@ -44,10 +43,14 @@ export interface MlClusterArgs extends EksClusterSettings {
  * authentication, and no default node group (GPU node groups are added with {@link GpuNodeGroup}).
  */
 export class MlCluster extends pulumi.ComponentResource {
+  /** The cluster's security group (Karpenter's nodes join it). */
+  readonly clusterSecurityGroupId: pulumi.Output<string>;
   /** The cluster's name, known before deploy: node groups and autoscaler tags use it. */
   readonly clusterName: string;
   readonly cluster: eks.Cluster;
   readonly secretsKeyArn: pulumi.Output<string>;
+  /** A Kubernetes provider for the cluster, for what runs inside it. */
+  readonly kubernetes: k8s.Provider;
 
   constructor(name: string, args: MlClusterArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const settings = resolveEksClusterSettings(args);
@@ -90,12 +93,33 @@ export class MlCluster extends pulumi.ComponentResource {
     );
     this.secretsKeyArn = key.arn;
 
+    // System nodes: CoreDNS, the device plugin's controller side, Karpenter and other add-ons need nodes
+    // without the GPU taint. Two small on-demand nodes, in the private subnets.
+    const system = nodeRole(`${name}-system-node-role`, `System nodes of ${name}`, tags, this);
+    new aws.eks.NodeGroup(
+      `${name}-system`,
+      {
+        clusterName: name,
+        nodeRoleArn: system.role.arn,
+        subnetIds: args.privateSubnetIds,
+        instanceTypes: [settings.systemInstanceType],
+        amiType: "AL2023_x86_64_STANDARD",
+        capacityType: "ON_DEMAND",
+        diskSize: 50,
+        scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 4 },
+        labels: { "node-type": "system" },
+        tags,
+      },
+      { parent: this, dependsOn: [this.cluster, ...system.attachments] },
+    );
+
+    this.kubernetes = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.cluster.kubeconfigJson, enableServerSideApply: true },
+      { parent: this },
+    );
+    const provider = this.kubernetes;
     if (settings.nvidiaDevicePlugin) {
-      const provider = new k8s.Provider(
-        `${name}-k8s`,
-        { kubeconfig: this.cluster.kubeconfigJson, enableServerSideApply: true },
-        { parent: this },
-      );
       new k8s.helm.v3.Release(
         `${name}-nvidia-device-plugin`,
         {
@@ -111,6 +135,7 @@ export class MlCluster extends pulumi.ComponentResource {
         { parent: this, provider },
       );
     }
+    this.clusterSecurityGroupId = this.cluster.clusterSecurityGroupId;
     this.registerOutputs({ clusterName: this.clusterName, secretsKeyArn: this.secretsKeyArn });
   }
 }
@@ -123,12 +148,6 @@ export interface GpuNodeGroupArgs extends GpuNodeGroupSettings {
   /** Resources the groups must wait for (the cluster). @default [] */
   dependsOn?: pulumi.Resource[];
 }
-
-const WORKER_POLICIES = [
-  "AmazonEKSWorkerNodePolicy",
-  "AmazonEKS_CNI_Policy",
-  "AmazonEC2ContainerRegistryReadOnly",
-];
 
 /**
  * GPU nodes for an EKS cluster (seed §5.2), as `aws.eks.NodeGroup` resources so that policies see their
@@ -149,28 +168,11 @@ export class GpuNodeGroup extends pulumi.ComponentResource {
 
     const tags = { ...(args.tags ?? {}) };
     const parent = { parent: this };
-    const partition = aws.getPartitionOutput({}, parent).partition;
-    const role = new aws.iam.Role(
+    const { role, attachments } = nodeRole(
       `${name}-node-role`,
-      {
-        description: `GPU nodes of ${args.clusterName}`,
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
-          ],
-        }),
-        tags,
-      },
-      parent,
-    );
-    const attachments = WORKER_POLICIES.map(
-      (policy) =>
-        new aws.iam.RolePolicyAttachment(
-          `${name}-${policy.toLowerCase().replace(/_/g, "-")}`,
-          { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` },
-          parent,
-        ),
+      `GPU nodes of ${args.clusterName}`,
+      tags,
+      this,
     );
 
     const gpus = Math.max(
@@ -233,3 +235,5 @@ export class GpuNodeGroup extends pulumi.ComponentResource {
     this.registerOutputs({ nodeRoleArn: this.nodeRoleArn, nodeGroupNames: this.nodeGroupNames });
   }
 }
+
+export * from "./karpenter";

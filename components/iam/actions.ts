@@ -95,3 +95,36 @@ export const LAMBDA_VPC_INTERFACES = [
   "ec2:AssignPrivateIpAddresses",
   "ec2:UnassignPrivateIpAddresses",
 ] as const;
+
+/**
+ * The Karpenter controller (v1), after its reference policy: launch and tag instances and launch templates
+ * for its node pools, terminate only what it tagged, read the region's EC2 catalog, prices and AMI
+ * parameters, take interruption messages, pass the node role, manage its instance profiles.
+ */
+export const KARPENTER_LAUNCH = ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"] as const;
+export const KARPENTER_TAG_ON_CREATE = ["ec2:CreateTags"] as const;
+export const KARPENTER_TERMINATE = ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"] as const;
+export const KARPENTER_READ_EC2 = [
+  "ec2:DescribeAvailabilityZones",
+  "ec2:DescribeImages",
+  "ec2:DescribeInstances",
+  "ec2:DescribeInstanceTypeOfferings",
+  "ec2:DescribeInstanceTypes",
+  "ec2:DescribeLaunchTemplates",
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeSpotPriceHistory",
+  "ec2:DescribeSubnets",
+] as const;
+export const KARPENTER_READ_PRICES = ["pricing:GetProducts"] as const;
+export const KARPENTER_READ_AMI_PARAMETERS = ["ssm:GetParameter"] as const;
+export const KARPENTER_INTERRUPTIONS = ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"] as const;
+export const KARPENTER_PASS_NODE_ROLE = ["iam:PassRole"] as const;
+export const KARPENTER_INSTANCE_PROFILES = [
+  "iam:CreateInstanceProfile",
+  "iam:TagInstanceProfile",
+  "iam:AddRoleToInstanceProfile",
+  "iam:RemoveRoleFromInstanceProfile",
+  "iam:DeleteInstanceProfile",
+  "iam:GetInstanceProfile",
+] as const;
+export const KARPENTER_DESCRIBE_CLUSTER = ["eks:DescribeCluster"] as const;

@@ -45,7 +45,10 @@ import {
 import {
   resolveEksClusterSettings,
   resolveGpuNodeGroupSettings,
+  resolveKarpenterSettings,
   validateEksClusterSettings,
+  validateKarpenterSettings,
+  type KarpenterSettings,
   validateGpuNodeGroupSettings,
   type ResolvedEksClusterSettings,
   type ResolvedGpuNodeGroupSettings,
@@ -87,6 +90,8 @@ export interface StackConfig {
   readonly eks?: {
     readonly cluster: ResolvedEksClusterSettings;
     readonly gpuNodeGroup: ResolvedGpuNodeGroupSettings;
+    /** Set when `eks.karpenter.enabled`: Karpenter then provisions the GPU nodes instead of the node group. */
+    readonly karpenter?: Required<KarpenterSettings>;
   };
   /** Set when `features.lambdaInference` is on. */
   readonly lambdaInference?: ResolvedInferenceFunctionSettings;
@@ -176,6 +181,9 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     ? {
         cluster: resolveEksClusterSettings(eksInput),
         gpuNodeGroup: resolveGpuNodeGroupSettings(asRecord(eksInput.gpuNodeGroup)),
+        ...(asRecord(eksInput.karpenter).enabled === true
+          ? { karpenter: resolveKarpenterSettings(asRecord(eksInput.karpenter)) }
+          : {}),
       }
     : undefined;
   const semantic = [
@@ -184,6 +192,9 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
       ? [
           ...prefixIssues(`${NAMESPACE}:eks`, validateEksClusterSettings(eks.cluster)),
           ...prefixIssues(`${NAMESPACE}:eks.gpuNodeGroup`, validateGpuNodeGroupSettings(eks.gpuNodeGroup)),
+          ...(eks.karpenter
+            ? prefixIssues(`${NAMESPACE}:eks.karpenter`, validateKarpenterSettings(eks.karpenter))
+            : []),
         ]
       : []),
     ...prefixIssues(`${NAMESPACE}:network`, validateNetworkArgs(network)),

@@ -50,6 +50,16 @@ export const EksConfigSchema = z.strictObject({
     .array(z.string({ error: "a CIDR block" }), { error: "a list of CIDR blocks" })
     .optional(),
   nvidiaDevicePlugin: z.boolean({ error: "true or false" }).optional(),
+  systemInstanceType: z.string({ error: "an EC2 instance type" }).optional(),
+  karpenter: z
+    .strictObject({
+      enabled: z.boolean({ error: "true or false" }).optional(),
+      gpuInstanceFamilies: z
+        .array(z.string({ error: "an instance family" }), { error: "a list of instance families" })
+        .optional(),
+      gpuLimit: z.number({ error: "a whole number" }).optional(),
+    })
+    .optional(),
   gpuNodeGroup: z
     .strictObject({
       instanceTypes: z

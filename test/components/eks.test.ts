@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import {
   GpuNodeGroup,
+  Karpenter,
   MlCluster,
   resolveGpuNodeGroupSettings,
   validateEksClusterSettings,
@@ -10,7 +11,7 @@ import {
 } from "../../components/eks";
 import { formatIssue } from "../../components/validation";
 import type { ProgramRun } from "../../scripts/cli/offline/runner";
-import { resource, resourcesOfType, runInline } from "../harness";
+import { policyOf, resource, resourcesOfType, runInline } from "../harness";
 
 describe("EKS settings", () => {
   it("defaults to the seed's GPU node group: g5.xlarge, 0/2/10 nodes, 100 GB, spot with an on-demand fallback", () => {
@@ -142,13 +143,123 @@ describe("MlCluster and GpuNodeGroup", () => {
 
   it("gives nodes the three EKS worker policies and nothing more", () => {
     expect(
-      resourcesOfType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map(
-        (a) => a.inputs.policyArn,
-      ),
+      resourcesOfType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter((a) => a.name.startsWith("gpu-"))
+        .map((a) => a.inputs.policyArn),
     ).toEqual([
       "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
       "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
       "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
     ]);
+  });
+});
+
+describe("system nodes", () => {
+  it("gives add-ons two untainted on-demand nodes, so CoreDNS and controllers have somewhere to run", async () => {
+    const run = await runInline("dev", () => {
+      new MlCluster("ml", { vpcId: "vpc-1", privateSubnetIds: ["subnet-a"] });
+      return {};
+    });
+    const system = resource(run, "aws:eks/nodeGroup:NodeGroup", "ml-system");
+    expect(system.inputs).toMatchObject({
+      clusterName: "ml",
+      instanceTypes: ["m5.large"],
+      amiType: "AL2023_x86_64_STANDARD",
+      capacityType: "ON_DEMAND",
+      scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 4 },
+      labels: { "node-type": "system" },
+    });
+    expect(system.inputs.taints).toBeUndefined();
+  });
+});
+
+describe("Karpenter", () => {
+  let run: ProgramRun;
+  beforeAll(async () => {
+    run = await runInline("dev", () => {
+      const cluster = new MlCluster("ml", { vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"] });
+      new Karpenter("karp", {
+        clusterName: cluster.clusterName,
+        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+        subnetIds: ["subnet-a", "subnet-b"],
+        kubernetes: cluster.kubernetes,
+        gpuLimit: 8,
+      });
+      return {};
+    });
+  });
+
+  it("provisions tainted GPU nodes, spot first with on-demand when spot is unavailable, up to the GPU limit", () => {
+    const pool = resource(run, "kubernetes:karpenter.sh/v1:NodePool", "karp-gpu-node-pool");
+    expect(pool.inputs.spec).toEqual({
+      template: {
+        metadata: { labels: { "node-type": "gpu" } },
+        spec: {
+          nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "gpu" },
+          requirements: [
+            { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g5", "g4dn"] },
+            { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot", "on-demand"] },
+          ],
+          taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }],
+        },
+      },
+      limits: { "nvidia.com/gpu": 8 },
+      disruption: { consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "5m" },
+    });
+    const nodeClass = resource(run, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "karp-gpu-node-class");
+    expect(nodeClass.inputs.spec).toMatchObject({
+      role: "karp-node-role",
+      subnetSelectorTerms: [{ tags: { "karpenter.sh/discovery": "ml" } }],
+      metadataOptions: { httpTokens: "required" },
+      blockDeviceMappings: [
+        { deviceName: "/dev/xvda", ebs: { volumeSize: "100Gi", volumeType: "gp3", encrypted: true } },
+      ],
+    });
+  });
+
+  it("tags the subnets and the cluster security group for discovery", () => {
+    const tags = resourcesOfType(run, "aws:ec2/tag:Tag").map((t) => [
+      t.inputs.resourceId,
+      t.inputs.key,
+      t.inputs.value,
+    ]);
+    expect(tags).toEqual([
+      ["sg-ml-cluster", "karpenter.sh/discovery", "ml"],
+      ["subnet-a", "karpenter.sh/discovery", "ml"],
+      ["subnet-b", "karpenter.sh/discovery", "ml"],
+    ]);
+  });
+
+  it("gives the controller, through Pod Identity, writes only on ARNs it owns; reads alone go on *", () => {
+    const association = resource(
+      run,
+      "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+      "karp-pod-identity",
+    );
+    expect(association.inputs).toMatchObject({
+      clusterName: "ml",
+      namespace: "kube-system",
+      serviceAccount: "karpenter",
+    });
+    const statements = policyOf(
+      resource(run, "aws:iam/rolePolicy:RolePolicy", "karp-controller-policy"),
+    ).Statement;
+    const onStar = statements.filter((s) => s.Resource === "*").flatMap((s) => s.Action as string[]);
+    expect(onStar.every((a) => /^(ec2:Describe|pricing:Get)/.test(a))).toBe(true);
+    const terminate = statements.find((s) => s.Sid === "TerminateOnlyItsOwn");
+    expect(terminate?.Condition).toEqual({
+      StringEquals: { "aws:ResourceTag/kubernetes.io/cluster/ml": "owned" },
+      StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
+    });
+    expect(statements.flatMap((s) => s.Action as string[]).some((a) => a.includes("*"))).toBe(false);
+  });
+
+  it("drains nodes before spot reclaims them: four event rules feed the interruption queue", () => {
+    expect(resourcesOfType(run, "aws:cloudwatch/eventTarget:EventTarget")).toHaveLength(4);
+    expect(resource(run, "kubernetes:helm.sh/v3:Release", "karp-controller").inputs).toMatchObject({
+      chart: "oci://public.ecr.aws/karpenter/karpenter",
+      version: "1.6.3",
+      values: { settings: { clusterName: "ml", interruptionQueue: "karp-interruptions" } },
+    });
   });
 });

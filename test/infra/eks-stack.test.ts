@@ -1,6 +1,11 @@
+import * as path from "node:path";
+
 import { describe, expect, it } from "vitest";
 
-import { resource, runStack, configProblems } from "../harness";
+import { POLICY_PACK_DIR, readPackConfig, templatePolicyPack } from "../../scripts/cli/offline/policy-check";
+import { evaluatePolicies, resolvePolicies } from "../../scripts/cli/offline/policy-engine";
+
+import { configProblems, resource, runStack, stackConfig } from "../harness";
 
 describe("EKS in the stacks", () => {
   it("declares dev's private cluster in the platform's subnets and its spot GPU group", async () => {
@@ -43,6 +48,43 @@ describe("EKS in the stacks", () => {
       'mlplat:eks.publicAccessCidrs.0: got "0.0.0.0/0", expected an IPv4 CIDR block from /8 to /32, e.g. 203.0.113.0/24',
       "mlplat:eks.gpuNodeGroup.desiredSize: got 2, expected at least minSize (5)",
       "mlplat:eks.gpuNodeGroup.maxSize: got 3, expected at least minSize and desiredSize (5)",
+    ]);
+  });
+});
+
+describe("EKS with Karpenter", () => {
+  it("replaces the GPU node group with Karpenter and passes dev's policy pack", async () => {
+    const eks = JSON.parse(stackConfig("dev").config["mlplat:eks"] ?? "{}") as Record<string, unknown>;
+    const run = await runStack("dev", {
+      "mlplat:eks": { ...eks, karpenter: { enabled: true, gpuLimit: 4 } },
+    });
+    expect(run.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup").map((r) => r.name)).toEqual([
+      "mlplat-dev-ml-system",
+    ]);
+    expect(
+      resource(run, "kubernetes:karpenter.sh/v1:NodePool", "mlplat-dev-karpenter-gpu-node-pool").inputs.spec,
+    ).toMatchObject({
+      limits: { "nvidia.com/gpu": 4 },
+    });
+    const pack = templatePolicyPack();
+    const policies = resolvePolicies(
+      pack,
+      readPackConfig(path.join(POLICY_PACK_DIR, "config", "dev.json")),
+      "dev",
+    );
+    const { violations } = await evaluatePolicies(run, pack, policies);
+    expect(violations.filter((v) => v.level === "mandatory")).toEqual([]);
+  });
+
+  it("names a bad Karpenter setting", () => {
+    const eks = JSON.parse(stackConfig("dev").config["mlplat:eks"] ?? "{}") as Record<string, unknown>;
+    expect(
+      configProblems("dev", {
+        "mlplat:eks": { ...eks, karpenter: { enabled: true, gpuInstanceFamilies: ["m5"], gpuLimit: 0 } },
+      }),
+    ).toEqual([
+      'mlplat:eks.karpenter.gpuInstanceFamilies.0: got "m5", expected an NVIDIA GPU family: g4dn, g5, g6, p3, p4d, p5',
+      "mlplat:eks.karpenter.gpuLimit: got 0, expected a whole number from 1 to 1000",
     ]);
   });
 });

@@ -323,6 +323,8 @@ function computedState(args: MockResourceArgs, region: string): Record<string, u
     }
     case "aws:ec2/vpcEndpoint:VpcEndpoint":
       return inputs.vpcEndpointType === "Gateway" ? { prefixListId: `pl-${args.name}` } : {};
+    case "eks:index:Cluster":
+      return { clusterSecurityGroupId: `sg-${args.name}`, kubeconfigJson: "{}" };
     case "aws:eks/nodeGroup:NodeGroup":
       return {
         nodeGroupName: args.name,
