@@ -171,7 +171,7 @@ const EXPECTED: [string, string, string][] = [
   [
     "eks-node-group-instance-allowlist",
     "nc-gpu-nodes",
-    `Node group "nc-gpu-nodes" uses p5.48xlarge, not in this stack's allowedInstanceTypes (g4dn.xlarge, g5.xlarge, p3.2xlarge, g5.2xlarge, g5.12xlarge, p3.8xlarge, p4d.24xlarge)`,
+    `Node group "nc-gpu-nodes" uses p5.48xlarge, not in this stack's allowedInstanceTypes (g4dn.xlarge, g5.xlarge, p3.2xlarge, g5.2xlarge, g5.12xlarge, p3.8xlarge, p4d.24xlarge, m5.large, m5.xlarge)`,
   ],
   [
     "bedrock-invoke-scoped-to-models",
