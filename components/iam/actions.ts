@@ -117,7 +117,11 @@ export const KARPENTER_READ_EC2 = [
 ] as const;
 export const KARPENTER_READ_PRICES = ["pricing:GetProducts"] as const;
 export const KARPENTER_READ_AMI_PARAMETERS = ["ssm:GetParameter"] as const;
-export const KARPENTER_INTERRUPTIONS = ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"] as const;
+export const KARPENTER_INTERRUPTIONS = [
+  "sqs:DeleteMessage",
+  "sqs:GetQueueUrl",
+  "sqs:ReceiveMessage",
+] as const;
 export const KARPENTER_PASS_NODE_ROLE = ["iam:PassRole"] as const;
 export const KARPENTER_INSTANCE_PROFILES = [
   "iam:CreateInstanceProfile",
