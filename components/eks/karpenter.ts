@@ -156,6 +156,15 @@ export class Karpenter extends pulumi.ComponentResource {
       },
       parent,
     );
+    /** What a launch creates: Karpenter may create these only with its cluster's and node pool's tags. */
+    const launched = [
+      "fleet/*",
+      "instance/*",
+      "volume/*",
+      "network-interface/*",
+      "launch-template/*",
+      "spot-instances-request/*",
+    ].map((r) => ec2(r));
     const ownedByCluster = { [`aws:ResourceTag/kubernetes.io/cluster/${cluster}`]: "owned" };
     const requestedForCluster = { [`aws:RequestTag/kubernetes.io/cluster/${cluster}`]: "owned" };
     const controllerPolicy = new aws.iam.RolePolicy(
@@ -181,14 +190,7 @@ export class Karpenter extends pulumi.ComponentResource {
               Sid: "LaunchOwnedResources",
               Effect: "Allow",
               Action: KARPENTER_LAUNCH,
-              Resource: [
-                "fleet/*",
-                "instance/*",
-                "volume/*",
-                "network-interface/*",
-                "launch-template/*",
-                "spot-instances-request/*",
-              ].map((r) => ec2(r)),
+              Resource: launched,
               Condition: {
                 StringEquals: requestedForCluster,
                 StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" },
@@ -198,14 +200,7 @@ export class Karpenter extends pulumi.ComponentResource {
               Sid: "TagWhatItLaunches",
               Effect: "Allow",
               Action: KARPENTER_TAG_ON_CREATE,
-              Resource: [
-                "fleet/*",
-                "instance/*",
-                "volume/*",
-                "network-interface/*",
-                "launch-template/*",
-                "spot-instances-request/*",
-              ].map((r) => ec2(r)),
+              Resource: launched,
               Condition: {
                 StringEquals: {
                   ...requestedForCluster,
