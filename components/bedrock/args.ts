@@ -1,3 +1,4 @@
+import { checkLogRetention } from "../catalog/cloudwatch";
 import type { ValidationIssue } from "../validation";
 import type { ServiceWriter } from "../data-lake/args";
 
@@ -55,11 +56,6 @@ export interface ResolvedBedrockSettings {
   readonly knowledgeBaseId?: string;
 }
 
-/** Retention periods CloudWatch Logs accepts. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
 const MODEL_ID = /^[a-z0-9-]+\.[a-z0-9.-]+(:\d+)?(:[a-z0-9.]+)?$/;
 const KNOWLEDGE_BASE_ID = /^[0-9A-Z]{10}$/;
 const FILTER_STRENGTHS = ["LOW", "MEDIUM", "HIGH"] as const;
@@ -104,13 +100,7 @@ export function validateBedrockSettings(s: ResolvedBedrockSettings): ValidationI
       }
     });
   }
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(s.logRetentionDays)) {
-    issues.push({
-      path: "logRetentionDays",
-      value: s.logRetentionDays,
-      expected: `one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
-    });
-  }
+  checkLogRetention(issues, "logRetentionDays", s.logRetentionDays);
   if (typeof s.logTextData !== "boolean") {
     issues.push({ path: "logTextData", value: s.logTextData, expected: "true or false" });
   }

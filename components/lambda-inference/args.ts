@@ -1,4 +1,4 @@
-import { LOG_RETENTION_DAYS } from "../bedrock/args";
+import { checkLogRetention } from "../catalog/cloudwatch";
 import { type ValidationIssue, wholeNumbers } from "../validation";
 
 /** Lambda's limits (seed §4.3). */
@@ -94,13 +94,7 @@ export function validateInferenceFunctionSettings(s: ResolvedInferenceFunctionSe
   if (!(PYTHON_RUNTIMES as readonly string[]).includes(s.runtime)) {
     issues.push({ path: "runtime", value: s.runtime, expected: `one of ${PYTHON_RUNTIMES.join(", ")}` });
   }
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(s.logRetentionDays)) {
-    issues.push({
-      path: "logRetentionDays",
-      value: s.logRetentionDays,
-      expected: `one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
-    });
-  }
+  checkLogRetention(issues, "logRetentionDays", s.logRetentionDays);
   if (typeof s.functionUrl !== "boolean") {
     issues.push({ path: "functionUrl", value: s.functionUrl, expected: "true or false" });
   }
