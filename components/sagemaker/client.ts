@@ -27,8 +27,8 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-s
 import { checkSageMakerInstanceType } from "../catalog/instances";
 import { ValidationError, type ValidationIssue } from "../validation";
 import {
-  resolveEndpointSettings,
-  validateEndpointSettings,
+  resolveServingSettings,
+  validateServingSettings,
   type EndpointAutoscalingArgs,
 } from "./endpoint-args";
 import { VARIANT_NAME } from "./endpoint-constants";
@@ -173,15 +173,7 @@ export function validateDeploymentSpec(spec: DeploymentSpec): ValidationIssue[] 
       expected: "the s3:// URI of a model archive (.tar.gz)",
     });
   }
-  const settings = resolveEndpointSettings({
-    image: spec.image,
-    modelDataKey: "model.tar.gz", // the URI is checked above
-    ...(spec.instanceType !== undefined ? { instanceType: spec.instanceType } : {}),
-    ...(spec.initialInstanceCount !== undefined ? { initialInstanceCount: spec.initialInstanceCount } : {}),
-    ...(spec.autoscaling !== undefined ? { autoscaling: spec.autoscaling } : {}),
-    ...(spec.networkIsolation !== undefined ? { networkIsolation: spec.networkIsolation } : {}),
-  });
-  issues.push(...validateEndpointSettings(settings));
+  issues.push(...validateServingSettings(resolveServingSettings(spec)));
   return issues;
 }
 
@@ -196,14 +188,7 @@ export async function deployModel(
 ): Promise<DeploymentResult> {
   const issues = validateDeploymentSpec(spec);
   if (issues.length > 0) throw new ValidationError(`deployment ${spec.endpointName}`, issues);
-  const settings = resolveEndpointSettings({
-    image: spec.image,
-    modelDataKey: "model.tar.gz",
-    ...(spec.instanceType !== undefined ? { instanceType: spec.instanceType } : {}),
-    ...(spec.initialInstanceCount !== undefined ? { initialInstanceCount: spec.initialInstanceCount } : {}),
-    ...(spec.autoscaling !== undefined ? { autoscaling: spec.autoscaling } : {}),
-    ...(spec.networkIsolation !== undefined ? { networkIsolation: spec.networkIsolation } : {}),
-  });
+  const settings = resolveServingSettings(spec);
   const step = options.onStep ?? (() => undefined);
   const version = (options.now ?? (() => new Date()))()
     .toISOString()

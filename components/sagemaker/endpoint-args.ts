@@ -24,24 +24,16 @@ export interface ServerlessEndpointArgs {
   maxConcurrency?: number;
 }
 
-export interface EndpointSettings {
+/** How a model is served on instances: the endpoint template, without a model version. */
+export interface ServingSettings {
   /** Inference image, an ECR URI. */
   image: string;
-  /** The model archive's key inside models/, e.g. `production/model.tar.gz`. */
-  modelDataKey: string;
-  /**
-   * `instances`: real-time instances with autoscaling (seed §2.3, §2.4). `serverless`: scales to zero, for dev.
-   * @default "instances"
-   */
-  mode?: "instances" | "serverless";
   /** @default "ml.m5.xlarge" */
   instanceType?: string;
   /** @default 2 */
   initialInstanceCount?: number;
   /** @default see {@link EndpointAutoscalingArgs} */
   autoscaling?: EndpointAutoscalingArgs;
-  /** Used when mode is `serverless`. @default see {@link ServerlessEndpointArgs} */
-  serverless?: ServerlessEndpointArgs;
   /**
    * Cut the inference container off from the network (seed §8.3). Serverless endpoints support neither
    * network isolation nor a VPC. @default true for instance endpoints, false for serverless ones
@@ -49,24 +41,40 @@ export interface EndpointSettings {
   networkIsolation?: boolean;
 }
 
-export interface ResolvedEndpointSettings {
+export interface EndpointSettings extends ServingSettings {
+  /** The model archive's key inside models/, e.g. `production/model.tar.gz`. */
+  modelDataKey: string;
+  /**
+   * `instances`: real-time instances with autoscaling (seed §2.3, §2.4). `serverless`: scales to zero, for dev.
+   * @default "instances"
+   */
+  mode?: "instances" | "serverless";
+  /** Used when mode is `serverless`. @default see {@link ServerlessEndpointArgs} */
+  serverless?: ServerlessEndpointArgs;
+}
+
+export interface ResolvedServingSettings {
   readonly image: string;
-  readonly modelDataKey: string;
-  readonly mode: "instances" | "serverless";
   readonly instanceType: string;
   readonly initialInstanceCount: number;
   readonly autoscaling: Required<EndpointAutoscalingArgs>;
-  readonly serverless: Required<ServerlessEndpointArgs>;
   readonly networkIsolation: boolean;
+}
+
+export interface ResolvedEndpointSettings extends ResolvedServingSettings {
+  readonly modelDataKey: string;
+  readonly mode: "instances" | "serverless";
+  readonly serverless: Required<ServerlessEndpointArgs>;
 }
 
 export const ENDPOINT_MODES = ["instances", "serverless"] as const;
 
-export function resolveEndpointSettings(s: EndpointSettings): ResolvedEndpointSettings {
+export function resolveServingSettings(
+  s: ServingSettings,
+  isolatedByDefault = true,
+): ResolvedServingSettings {
   return {
     image: s.image,
-    modelDataKey: s.modelDataKey,
-    mode: s.mode ?? "instances",
     instanceType: s.instanceType ?? "ml.m5.xlarge",
     initialInstanceCount: s.initialInstanceCount ?? 2,
     autoscaling: {
@@ -76,24 +84,32 @@ export function resolveEndpointSettings(s: EndpointSettings): ResolvedEndpointSe
       scaleInCooldownSeconds: s.autoscaling?.scaleInCooldownSeconds ?? 300,
       scaleOutCooldownSeconds: s.autoscaling?.scaleOutCooldownSeconds ?? 60,
     },
+    networkIsolation: s.networkIsolation ?? isolatedByDefault,
+  };
+}
+
+export function resolveEndpointSettings(s: EndpointSettings): ResolvedEndpointSettings {
+  const mode = s.mode ?? "instances";
+  return {
+    ...resolveServingSettings(s, mode === "instances"),
+    modelDataKey: s.modelDataKey,
+    mode,
     serverless: {
       memorySizeMb: s.serverless?.memorySizeMb ?? 2048,
       maxConcurrency: s.serverless?.maxConcurrency ?? 5,
     },
-    networkIsolation: s.networkIsolation ?? (s.mode ?? "instances") === "instances",
   };
+}
+
+/** Every problem with serving settings: the image, the instance type, counts, capacities and cooldowns. */
+export function validateServingSettings(s: ResolvedServingSettings): ValidationIssue[] {
+  return [...imageIssues(s.image), ...instanceIssues(s)];
 }
 
 export function validateEndpointSettings(s: ResolvedEndpointSettings): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const whole = wholeNumbers(issues);
-  if (parseEcrImage(s.image) === undefined) {
-    issues.push({
-      path: "image",
-      value: s.image,
-      expected: "an ECR image URI such as 123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/my-model:1.0",
-    });
-  }
+  issues.push(...imageIssues(s.image));
   if (
     typeof s.modelDataKey !== "string" ||
     !/^[^/].*\.tar\.gz$/.test(s.modelDataKey) ||
@@ -128,6 +144,25 @@ export function validateEndpointSettings(s: ResolvedEndpointSettings): Validatio
     }
     return issues;
   }
+  issues.push(...instanceIssues(s));
+  return issues;
+}
+
+function imageIssues(image: string): ValidationIssue[] {
+  if (parseEcrImage(image) !== undefined) return [];
+  return [
+    {
+      path: "image",
+      value: image,
+      expected: "an ECR image URI such as 123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/my-model:1.0",
+    },
+  ];
+}
+
+/** The rules of an endpoint on instances. */
+function instanceIssues(s: ResolvedServingSettings): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const whole = wholeNumbers(issues);
   issues.push(...checkSageMakerInstanceType("instanceType", s.instanceType, "hosting"));
   const a = s.autoscaling;
   const minOk = whole("autoscaling.minCapacity", a.minCapacity, 1, 1000);

@@ -4,8 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataLake } from "../data-lake";
 import { ValidationError } from "../validation";
 import {
-  resolveEndpointSettings,
-  validateEndpointSettings,
+  resolveServingSettings,
+  validateServingSettings,
   type EndpointAutoscalingArgs,
 } from "./endpoint-args";
 import { sageMakerExecutionRole, type ExecutionRole, type SageMakerRuntime } from "./roles";
@@ -51,14 +51,9 @@ export class ServingPlatform extends pulumi.ComponentResource {
   readonly template: pulumi.Output<EndpointTemplate>;
 
   constructor(name: string, args: ServingPlatformArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    const settings = resolveEndpointSettings({
-      image: args.image,
-      modelDataKey: "model.tar.gz", // versions come with `mlplat deploy`; only the template is checked here
-      ...(args.instanceType !== undefined ? { instanceType: args.instanceType } : {}),
-      ...(args.initialInstanceCount !== undefined ? { initialInstanceCount: args.initialInstanceCount } : {}),
-      ...(args.autoscaling !== undefined ? { autoscaling: args.autoscaling } : {}),
-    });
-    const issues = validateEndpointSettings(settings);
+    // Model versions come with `mlplat deploy`: only the template is checked here.
+    const settings = resolveServingSettings(args);
+    const issues = validateServingSettings(settings);
     if (issues.length > 0) throw new ValidationError(`ServingPlatform ${name}`, issues);
     super("mlplat:sagemaker:ServingPlatform", name, {}, opts);
 

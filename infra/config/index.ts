@@ -32,9 +32,13 @@ import {
 } from "../../components/network/args";
 import {
   resolveEndpointSettings,
+  resolveServingSettings,
   validateEndpointSettings,
+  validateServingSettings,
   type EndpointSettings,
   type ResolvedEndpointSettings,
+  type ResolvedServingSettings,
+  type ServingSettings,
 } from "../../components/sagemaker/endpoint-args";
 import {
   resolveTrainingSettings,
@@ -102,7 +106,7 @@ export interface StackConfig {
 export interface SageMakerSettings {
   readonly training: ResolvedTrainingSettings;
   /** The endpoint template `mlplat deploy` fills in (its modelDataKey is a placeholder). */
-  readonly serving: ResolvedEndpointSettings;
+  readonly serving: ResolvedServingSettings;
   /** A model endpoint the stack declares itself, when `mlplat:sagemaker.endpoint` is set. */
   readonly endpoint?: { readonly name: string; readonly settings: ResolvedEndpointSettings };
 }
@@ -257,16 +261,14 @@ function sageMakerSettings(
 ): { settings: SageMakerSettings; issues: ValidationIssue[] } {
   const at = (path: string) => `${NAMESPACE}:sagemaker.${path}`;
   const training = resolveTrainingSettings(asRecord(input.training) as unknown as TrainingSettings);
-  const servingInput = asRecord(input.serving) as Partial<EndpointSettings>;
-  const serving = resolveEndpointSettings({
+  const servingInput = asRecord(input.serving) as Partial<ServingSettings>;
+  const serving = resolveServingSettings({
     ...servingInput,
     image: servingInput.image ?? (undefined as unknown as string),
-    modelDataKey: "model.tar.gz",
-    mode: "instances",
   });
   const issues = [
     ...prefixIssues(at("training"), validateTrainingSettings(training)),
-    ...prefixIssues(at("serving"), validateEndpointSettings(serving)),
+    ...prefixIssues(at("serving"), validateServingSettings(serving)),
   ];
   let endpoint: SageMakerSettings["endpoint"];
   if (input.endpoint !== undefined) {
