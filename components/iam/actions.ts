@@ -132,3 +132,139 @@ export const KARPENTER_INSTANCE_PROFILES = [
   "iam:GetInstanceProfile",
 ] as const;
 export const KARPENTER_DESCRIBE_CLUSTER = ["eks:DescribeCluster"] as const;
+
+/** Read the Glue Data Catalog: a database, its tables and partitions; granted on catalog, database and table ARNs. */
+export const GLUE_CATALOG_READ = [
+  "glue:GetDatabase",
+  "glue:GetTable",
+  "glue:GetTables",
+  "glue:GetPartition",
+  "glue:GetPartitions",
+  "glue:BatchGetPartition",
+] as const;
+
+/** What a crawler writes to its database: tables and partitions, created and updated, never deleted. */
+export const GLUE_CATALOG_WRITE_TABLES = [
+  "glue:CreateTable",
+  "glue:UpdateTable",
+  "glue:CreatePartition",
+  "glue:BatchCreatePartition",
+  "glue:UpdatePartition",
+  "glue:BatchUpdatePartition",
+] as const;
+
+/** Use a key that encrypts Glue data: the catalog (SSE-KMS) and job bookmarks (CSE-KMS). */
+export const KMS_GLUE_DATA = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] as const;
+
+/** Let Glue encrypt a job's or crawler's log group with the security configuration's key. */
+export const LOGS_ASSOCIATE_KMS_KEY = ["logs:AssociateKmsKey"] as const;
+
+/** Run queries in one Athena workgroup and read their state, results and the workgroup's named queries. */
+export const ATHENA_QUERY = [
+  "athena:StartQueryExecution",
+  "athena:GetQueryExecution",
+  "athena:GetQueryResults",
+  "athena:StopQueryExecution",
+  "athena:GetWorkGroup",
+  "athena:ListNamedQueries",
+  "athena:GetNamedQuery",
+  "athena:BatchGetNamedQuery",
+] as const;
+
+/** Find a bucket's region: Athena asks it of the bucket that holds query results. */
+export const S3_BUCKET_LOCATION = ["s3:GetBucketLocation"] as const;
+
+/** Publish to an SNS topic; granted in a topic policy to the AWS services that send the platform's alerts. */
+export const SNS_PUBLISH = ["sns:Publish"] as const;
+
+/**
+ * Publish to a KMS-encrypted SNS topic: what a publishing AWS service (Budgets, Cost Anomaly Detection) needs
+ * on the topic's key, granted in the key policy.
+ */
+export const KMS_PUBLISH_TO_ENCRYPTED_TOPIC = ["kms:GenerateDataKey", "kms:Decrypt"] as const;
+
+/** What CloudWatch Logs may do with a key that encrypts log groups; granted in the key's policy only. */
+export const KMS_FOR_CLOUDWATCH_LOGS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:DescribeKey",
+] as const;
+
+/** The ML pipeline's state machine starts one Glue job and reads its runs (request-response, polling). */
+export const PIPELINE_GLUE_RUN = ["glue:StartJobRun", "glue:GetJobRun"] as const;
+
+/** What the `.sync` Glue integration adds: it lists the job's runs, and stops the run when the execution stops. */
+export const PIPELINE_GLUE_RUN_SYNC = ["glue:GetJobRuns", "glue:BatchStopJobRun"] as const;
+
+/** Start and follow the pipeline's training jobs, tagged at creation; granted on `training-job/<pipeline>-*`. */
+export const PIPELINE_TRAINING = [
+  "sagemaker:CreateTrainingJob",
+  "sagemaker:DescribeTrainingJob",
+  "sagemaker:AddTags",
+] as const;
+
+/** `.sync` training also stops the job when the execution stops or times out. */
+export const PIPELINE_TRAINING_SYNC = ["sagemaker:StopTrainingJob"] as const;
+
+/** Step Functions' SageMaker integration reads tags: no resource-level permissions, so `*` (it only reads). */
+export const PIPELINE_LIST_TAGS = ["sagemaker:ListTags"] as const;
+
+/** A model and an endpoint config per run, tagged at creation; granted on `model/` and `endpoint-config/<pipeline>-*`. */
+export const PIPELINE_MODEL_VERSION = [
+  "sagemaker:CreateModel",
+  "sagemaker:CreateEndpointConfig",
+  "sagemaker:AddTags",
+] as const;
+
+/** Create the pipeline's endpoint or move it to a new config, and follow it; granted on that endpoint. */
+export const PIPELINE_ENDPOINT = [
+  "sagemaker:CreateEndpoint",
+  "sagemaker:UpdateEndpoint",
+  "sagemaker:DescribeEndpoint",
+  "sagemaker:AddTags",
+] as const;
+
+/** Tell whether the endpoint exists: ListEndpoints has no resource-level permissions (it only reads). */
+export const PIPELINE_LIST_ENDPOINTS = ["sagemaker:ListEndpoints"] as const;
+
+/** Pass the training and serving roles to SageMaker, conditioned on `iam:PassedToService`. */
+export const PIPELINE_PASS_ROLE = ["iam:PassRole"] as const;
+
+/**
+ * `.sync` training follows jobs through the EventBridge rule Step Functions manages,
+ * `rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule`; granted on that rule only.
+ */
+export const PIPELINE_SYNC_TRAINING_RULE = [
+  "events:PutTargets",
+  "events:PutRule",
+  "events:DescribeRule",
+] as const;
+
+/** Write a failure record: a single-part put under the pipeline's prefix of the lake's logs zone. */
+export const PIPELINE_RECORD_FAILURE = ["s3:PutObject"] as const;
+
+/** Encrypt a single-part object with the lake's key (SSE-KMS): a data key, nothing to decrypt. */
+export const PIPELINE_RECORD_FAILURE_KEY = ["kms:GenerateDataKey"] as const;
+
+/** Let X-Ray sample a service's traces: reads without resource-level permissions, so `*`. */
+export const XRAY_SAMPLING = ["xray:GetSamplingRules", "xray:GetSamplingTargets"] as const;
+
+/**
+ * Let Step Functions deliver a state machine's logs to CloudWatch Logs (vended logs). AWS offers these only on
+ * `*`; four of them write (Create/Update/DeleteLogDelivery, PutResourcePolicy), so the policy that holds them
+ * needs a written exception to `iam-no-write-on-all-resources`.
+ */
+export const LOGS_VENDED_DELIVERY = [
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+] as const;
