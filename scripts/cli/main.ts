@@ -6,6 +6,7 @@ import { registerLakeCommand } from "./commands/lake";
 import { registerPlanCommand } from "./commands/plan";
 import { registerSageMakerCommands } from "./commands/sagemaker";
 import { registerSandboxCommand } from "./commands/sandbox";
+import { registerSpendCommand } from "./commands/spend";
 
 /** Exit codes: 0 success, 1 failure, 2 bad usage or bad config. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -19,6 +20,7 @@ const COMMANDS: readonly ((program: Command) => void)[] = [
   registerSandboxCommand,
   registerLakeCommand,
   registerSageMakerCommands,
+  registerSpendCommand,
 ];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
