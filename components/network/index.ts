@@ -24,6 +24,8 @@ export class Network extends pulumi.ComponentResource {
   /** For SageMaker model endpoints: reaches S3 and endpoints over TLS, accepts nothing. */
   readonly endpointSecurityGroupId: pulumi.Output<string>;
   readonly s3GatewayEndpointId: pulumi.Output<string>;
+  /** The S3 gateway endpoint's prefix list, for security-group rules that let a workload reach S3. */
+  readonly s3PrefixListId: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
     const settings = resolveNetworkArgs(args);
@@ -189,6 +191,7 @@ export class Network extends pulumi.ComponentResource {
     this.trainingSecurityGroupId = training.id;
     this.endpointSecurityGroupId = endpoint.id;
     this.s3GatewayEndpointId = s3.id;
+    this.s3PrefixListId = s3.prefixListId;
     this.registerOutputs({
       vpcId: this.vpcId,
       privateSubnetIds: this.privateSubnetIds,

@@ -330,6 +330,48 @@ function computedState(args: MockResourceArgs, region: string): Record<string, u
         nodeGroupName: args.name,
         resources: [{ autoscalingGroups: [{ name: `eks-${args.name}-asg` }] }],
       };
+    case "aws:redshiftserverless/namespace:Namespace": {
+      const namespace = typeof inputs.namespaceName === "string" ? inputs.namespaceName : args.name;
+      return {
+        namespaceId: `${args.name}-id`,
+        arn: `arn:aws:redshift-serverless:${region}:${OFFLINE_ACCOUNT_ID}:namespace/${args.name}-id`,
+        ...(inputs.manageAdminPassword === true
+          ? {
+              adminPasswordSecretArn: `arn:aws:secretsmanager:${region}:${OFFLINE_ACCOUNT_ID}:secret:redshift!${namespace}-admin`,
+            }
+          : {}),
+      };
+    }
+    case "aws:redshiftserverless/workgroup:Workgroup": {
+      const workgroup = typeof inputs.workgroupName === "string" ? inputs.workgroupName : args.name;
+      const port = typeof inputs.port === "number" ? inputs.port : 5439;
+      return {
+        workgroupId: `${args.name}-id`,
+        arn: `arn:aws:redshift-serverless:${region}:${OFFLINE_ACCOUNT_ID}:workgroup/${args.name}-id`,
+        port,
+        endpoints: [
+          {
+            address: `${workgroup}.${OFFLINE_ACCOUNT_ID}.${region}.redshift-serverless.amazonaws.com`,
+            port,
+            vpcEndpoints: [],
+          },
+        ],
+      };
+    }
+    case "aws:redshift/cluster:Cluster": {
+      const cluster = typeof inputs.clusterIdentifier === "string" ? inputs.clusterIdentifier : args.name;
+      const dnsName = `${cluster}.offline.${region}.redshift.amazonaws.com`;
+      return {
+        arn: `arn:aws:redshift:${region}:${OFFLINE_ACCOUNT_ID}:cluster:${cluster}`,
+        dnsName,
+        endpoint: `${dnsName}:${typeof inputs.port === "number" ? inputs.port : 5439}`,
+        ...(inputs.manageMasterPassword === true
+          ? {
+              masterPasswordSecretArn: `arn:aws:secretsmanager:${region}:${OFFLINE_ACCOUNT_ID}:secret:redshift!${cluster}-admin`,
+            }
+          : {}),
+      };
+    }
     case "aws:kms/key:Key": {
       const keyId = `${args.name}-key-id`;
       return { keyId, arn: `arn:aws:kms:${region}:${OFFLINE_ACCOUNT_ID}:key/${keyId}` };
