@@ -2,6 +2,9 @@ import type { EnforcementLevel, Policies } from "@pulumi/policy";
 
 import { bedrockInvocationLogging } from "./bedrock/invocation-logging";
 import { bedrockInvokeScopedToModels } from "./bedrock/invoke-scoped-to-models";
+import { costBudgetExists } from "./cost/budget-exists";
+import { costNotebookAutoStop } from "./cost/notebook-auto-stop";
+import { costVpcS3GatewayEndpoint } from "./cost/vpc-s3-gateway-endpoint";
 import { eksClusterControlPlaneLogging } from "./eks/cluster-control-plane-logging";
 import { eksClusterEndpointPrivate } from "./eks/cluster-endpoint-private";
 import { eksClusterSecretsEncrypted } from "./eks/cluster-secrets-encrypted";
@@ -19,6 +22,10 @@ import { lambdaFunctionLimits } from "./lambda/function-limits";
 import { lambdaFunctionUrlAuth } from "./lambda/function-url-auth";
 import { lambdaReservedConcurrency } from "./lambda/reserved-concurrency";
 import { lambdaTracingActive } from "./lambda/tracing-active";
+import { redshiftAuditLogging } from "./redshift/audit-logging";
+import { redshiftEncrypted } from "./redshift/encrypted";
+import { redshiftNotPublic } from "./redshift/not-public";
+import { redshiftRequireSsl } from "./redshift/require-ssl";
 import { statefulResourcesProtected } from "./resilience/stateful-resources-protected";
 import { s3BucketKmsEncryption } from "./s3/bucket-kms-encryption";
 import { s3BucketLifecycleRules } from "./s3/bucket-lifecycle-rules";
@@ -76,4 +83,11 @@ export const POLICIES: Policies = [
   lambdaFailureDestination,
   lambdaTracingActive,
   lambdaFunctionUrlAuth,
+  costBudgetExists,
+  costVpcS3GatewayEndpoint,
+  costNotebookAutoStop,
+  redshiftNotPublic,
+  redshiftEncrypted,
+  redshiftAuditLogging,
+  redshiftRequireSsl,
 ];

@@ -8,6 +8,7 @@ import addFormats from "ajv-formats";
 import type * as Sarif from "sarif";
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { POLICIES } from "../../policies/pack";
 import { REPO_ROOT } from "../harness";
 
 const BIN = path.join(REPO_ROOT, "scripts", "bin", "mlplat.cjs");
@@ -218,6 +219,61 @@ const EXPECTED: [string, string, string][] = [
     "nc-function-url",
     `Function URL "nc-function-url" has authorizationType "NONE": anyone on the internet can invoke the function`,
   ],
+  [
+    "cost-budget-exists",
+    "noncompliant-prod",
+    "The stack declares billable resources but no AWS Budget: nothing alerts anyone when its monthly cost runs over",
+  ],
+  [
+    "cost-vpc-s3-gateway-endpoint",
+    "nc-vpc",
+    `VPC "nc-vpc" has no S3 gateway endpoint: its S3 traffic goes through a NAT gateway, billed per GB`,
+  ],
+  [
+    "cost-notebook-auto-stop",
+    "nc-notebook",
+    `Notebook instance "nc-notebook" has no lifecycle configuration: nothing stops it when it sits idle`,
+  ],
+  [
+    "redshift-not-public",
+    "nc-redshift",
+    `Redshift cluster "nc-redshift" is publicly accessible: set publiclyAccessible to false`,
+  ],
+  [
+    "redshift-not-public",
+    "nc-rs-workgroup",
+    `Redshift Serverless workgroup "nc-rs-workgroup" is publicly accessible: set publiclyAccessible to false`,
+  ],
+  [
+    "redshift-encrypted",
+    "nc-redshift",
+    `Redshift cluster "nc-redshift" is not encrypted at rest: set encrypted to true and kmsKeyId`,
+  ],
+  [
+    "redshift-encrypted",
+    "nc-rs-namespace",
+    `Redshift Serverless namespace "nc-rs-namespace" is encrypted with an AWS-owned key (no kmsKeyId): set kmsKeyId to a customer-managed KMS key`,
+  ],
+  [
+    "redshift-audit-logging",
+    "nc-redshift",
+    `Redshift cluster "nc-redshift" does not export useractivitylog (logging "nc-redshift-logging")`,
+  ],
+  [
+    "redshift-audit-logging",
+    "nc-rs-namespace",
+    `Redshift Serverless namespace "nc-rs-namespace" does not export connectionlog, userlog, useractivitylog to CloudWatch Logs: add them to logExports`,
+  ],
+  [
+    "redshift-require-ssl",
+    "nc-redshift",
+    `Redshift cluster "nc-redshift" uses the default parameter group, which does not require TLS: give it a parameter group with require_ssl = true`,
+  ],
+  [
+    "redshift-require-ssl",
+    "nc-rs-workgroup",
+    `Redshift Serverless workgroup "nc-rs-workgroup" sets require_ssl to "false": set it to true`,
+  ],
 ];
 
 /** Production's pack config makes spot and scale-to-zero advisory: those violations are reported last. */
@@ -240,40 +296,8 @@ const ADVISORY: [string, string, string][] = [
 ];
 const ALL_VIOLATIONS = [...EXPECTED, ...ADVISORY];
 
-const ALL_POLICIES = [
-  "s3-bucket-kms-encryption",
-  "s3-bucket-public-access-block",
-  "s3-bucket-versioning",
-  "s3-bucket-lifecycle-rules",
-  "s3-bucket-tls-only",
-  "kms-key-rotation",
-  "iam-no-wildcard-action",
-  "iam-no-service-wildcard-on-all-resources",
-  "iam-no-write-on-all-resources",
-  "required-tags",
-  "stateful-resources-protected",
-  "sagemaker-endpoint-config-kms",
-  "sagemaker-model-vpc-isolation",
-  "sagemaker-endpoint-autoscaling",
-  "sagemaker-training-spot-checkpoints",
-  "sagemaker-instance-type-allowlist",
-  "sagemaker-notebook-instance-secure",
-  "eks-cluster-endpoint-private",
-  "eks-cluster-secrets-encrypted",
-  "eks-cluster-control-plane-logging",
-  "eks-cluster-version-supported",
-  "eks-gpu-node-group-tainted",
-  "eks-gpu-node-group-scale-to-zero",
-  "eks-gpu-node-group-spot",
-  "eks-node-group-instance-allowlist",
-  "bedrock-invoke-scoped-to-models",
-  "bedrock-invocation-logging",
-  "lambda-function-limits",
-  "lambda-reserved-concurrency",
-  "lambda-failure-destination",
-  "lambda-tracing-active",
-  "lambda-function-url-auth",
-];
+/** Every policy of the pack, in its order (the inventory test pins the list and the levels). */
+const ALL_POLICIES = POLICIES.map((p) => p.name);
 
 describe("mlplat check on the project's own stacks", () => {
   it.each(["dev", "prod", "local"])("passes %s with zero mandatory violations", (stack) => {
@@ -380,7 +404,10 @@ describe("mlplat check on a deliberately non-compliant program (--program)", () 
   it("prints each violation and the verdict (text)", () => {
     const out = runs.text?.stdout ?? "";
     expect(out).toMatch(
-      /^Stack noncompliant\/prod: 21 resources, 32 policies \(mlplat-guardrails@0\.1\.0, policies\/config\/prod\.json\)$/m,
+      new RegExp(
+        `^Stack noncompliant/prod: 26 resources, ${ALL_POLICIES.length} policies \\(mlplat-guardrails@0\\.1\\.0, policies/config/prod\\.json\\)$`,
+        "m",
+      ),
     );
     for (const [policy, name, message] of EXPECTED) {
       expect(out).toContain(`mandatory  ${policy}  ${name} (`);

@@ -51,6 +51,13 @@ describe("policy inventory", () => {
       ["lambda-failure-destination", M, M, M],
       ["lambda-tracing-active", M, M, M],
       ["lambda-function-url-auth", M, M, M],
+      ["cost-budget-exists", M, M, D],
+      ["cost-vpc-s3-gateway-endpoint", M, M, M],
+      ["cost-notebook-auto-stop", M, M, M],
+      ["redshift-not-public", M, M, M],
+      ["redshift-encrypted", M, M, M],
+      ["redshift-audit-logging", M, M, M],
+      ["redshift-require-ssl", M, M, M],
     ];
     const column = (i: 1 | 2 | 3) => Object.fromEntries(table.map((row) => [row[0], row[i]]));
     expect({ dev: levelsIn("dev"), prod: levelsIn("prod"), local: levelsIn("local") }).toEqual({
