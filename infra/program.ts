@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { BedrockAccess, BEDROCK_LOG_WRITER } from "../components/bedrock";
+import { CostGuardrails } from "../components/cost";
 import { DataLake } from "../components/data-lake";
 import { GpuNodeGroup, Karpenter, MlCluster } from "../components/eks";
 import { InferenceFunction } from "../components/lambda-inference";
 import { Network } from "../components/network";
+import { Warehouse } from "../components/redshift";
 import {
   ModelEndpoint,
   ServingPlatform,
@@ -42,6 +44,21 @@ export interface StackOutputs {
     zoneUris: pulumi.Output<Record<string, string>>;
   };
   eks?: { clusterName: string };
+  warehouse?: {
+    mode: string;
+    endpointAddress: pulumi.Output<string>;
+    port: number;
+    /** The Secrets Manager secret that holds the admin password Redshift generated. */
+    adminSecretArn: pulumi.Output<string>;
+    /** The warehouse's default IAM role: `COPY ... IAM_ROLE default` reads the lake with it. */
+    roleArn: pulumi.Output<string>;
+  };
+  cost?: {
+    budgetName: pulumi.Output<string>;
+    /** The topic the budget's alerts go to, when the stack creates one. */
+    topicArn?: pulumi.Output<string>;
+    monitorArn?: pulumi.Output<string>;
+  };
   network?: {
     vpcId: pulumi.Output<string>;
     privateSubnetIds: pulumi.Output<string>[];
@@ -71,6 +88,24 @@ export function main(): StackOutputs {
     : {};
   if (config.emulator) outputs.emulatorEndpoint = config.emulator.endpoint;
 
+  if (config.cost) {
+    // The budget watches everything the stack runs, so it comes first and needs nothing else.
+    const cost = new CostGuardrails(
+      `${prefix}-cost`,
+      {
+        ...config.cost,
+        tags: { ...config.tags },
+        protectKey: config.dataLake.deletionPolicy === "protect",
+      },
+      providers,
+    );
+    outputs.cost = {
+      budgetName: cost.budgetName,
+      ...(cost.topicArn ? { topicArn: cost.topicArn } : {}),
+      ...(cost.monitorArn ? { monitorArn: cost.monitorArn } : {}),
+    };
+  }
+
   if (!config.features.dataLake) return outputs;
   // Services that deliver into the lake need its bucket and key policies to say so.
   const lake = new DataLake(
@@ -88,7 +123,7 @@ export function main(): StackOutputs {
 
   // The platform's network, for every capability that runs in it.
   let network: Network | undefined;
-  if (config.sagemaker || config.eks) {
+  if (config.sagemaker || config.eks || config.redshift) {
     network = new Network(`${prefix}-network`, config.network, providers);
     outputs.network = { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds };
   }
@@ -177,6 +212,30 @@ export function main(): StackOutputs {
       );
     }
     outputs.eks = { clusterName: cluster.clusterName };
+  }
+
+  if (config.redshift && network) {
+    const warehouse = new Warehouse(
+      `${prefix}-warehouse`,
+      {
+        ...config.redshift,
+        allowedCidrBlocks: [...config.redshift.allowedCidrBlocks],
+        vpcId: network.vpcId,
+        vpcCidrBlock: network.cidrBlock,
+        subnetIds: network.privateSubnetIds,
+        s3PrefixListId: network.s3PrefixListId,
+        lake,
+        tags: { ...config.tags },
+      },
+      providers,
+    );
+    outputs.warehouse = {
+      mode: warehouse.mode,
+      endpointAddress: warehouse.endpointAddress,
+      port: warehouse.port,
+      adminSecretArn: warehouse.adminSecretArn,
+      roleArn: warehouse.roleArn,
+    };
   }
 
   let bedrock: BedrockAccess | undefined;

@@ -1,7 +1,9 @@
 import type { DataLakeArgs } from "../../components/data-lake/args";
 import type { BedrockSettings } from "../../components/bedrock/args";
+import type { CostGuardrailSettings } from "../../components/cost/args";
 import type { InferenceFunctionSettings } from "../../components/lambda-inference/args";
 import type { NetworkArgs } from "../../components/network/args";
+import type { WarehouseSettings } from "../../components/redshift/args";
 
 export const ENVIRONMENTS = ["local", "dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -13,6 +15,8 @@ export interface EnvironmentDefaults {
     readonly bedrock: boolean;
     readonly lambdaInference: boolean;
     readonly eks: boolean;
+    readonly costGuardrails: boolean;
+    readonly redshift: boolean;
   };
   readonly dataLake: DataLakeArgs;
   readonly network: NetworkArgs;
@@ -22,6 +26,13 @@ export interface EnvironmentDefaults {
   readonly lambdaInference: Omit<InferenceFunctionSettings, "modelKey">;
   /** How a stack-declared model endpoint serves: serverless (scales to zero) or autoscaled instances. */
   readonly sagemakerEndpointMode: "instances" | "serverless";
+  /**
+   * Budget settings under the stack's own. A monthly limit here is the environment's default; production has
+   * none, so a production stack states its own.
+   */
+  readonly cost: Partial<CostGuardrailSettings>;
+  /** Warehouse settings under the stack's own (data retention, audit-log retention). */
+  readonly redshift: WarehouseSettings;
   /**
    * The emulator the stack deploys to; only `local` has one. `mlplat sandbox up` sets the running emulator's
    * URL in the stack's config.
@@ -41,7 +52,17 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
   // refuse every request; and a sandbox holds no data worth keeping past its life.
   local: {
     // moto's bedrock-runtime answers only {}, and its Lambda runs code only in Docker: both off here.
-    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false, eks: false },
+    features: {
+      dataLake: true,
+      sagemaker: false,
+      bedrock: false,
+      lambdaInference: false,
+      eks: false,
+      // moto implements too little of AWS Budgets for the provider to manage one.
+      costGuardrails: false,
+      // moto has no Redshift Serverless.
+      redshift: false,
+    },
     dataLake: {
       deletionPolicy: "retain",
       tlsOnly: false,
@@ -51,10 +72,20 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     bedrock: { logRetentionDays: 7 },
     lambdaInference: { reservedConcurrency: 2, logRetentionDays: 7 },
     sagemakerEndpointMode: "serverless",
+    redshift: { deletionPolicy: "destroy", auditLogRetentionDays: 7 },
+    cost: {},
     emulator: { endpoint: DEFAULT_EMULATOR_ENDPOINT },
   },
   dev: {
-    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false, eks: false },
+    features: {
+      dataLake: true,
+      sagemaker: false,
+      bedrock: false,
+      lambdaInference: false,
+      eks: false,
+      costGuardrails: true,
+      redshift: false,
+    },
     dataLake: {
       deletionPolicy: "retain",
       lifecycle: { noncurrentVersionExpirationDays: 7, accessLogRetentionDays: 30 },
@@ -64,9 +95,24 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     bedrock: { logRetentionDays: 30 },
     lambdaInference: { reservedConcurrency: 5, logRetentionDays: 30 },
     sagemakerEndpointMode: "serverless",
+    redshift: { deletionPolicy: "retain", auditLogRetentionDays: 30 },
+    // A shared dev account: its budget filters on Project and Environment, so dev's alerts count dev's spend.
+    cost: {
+      monthlyLimitUsd: 50,
+      scopeTagKeys: ["Project", "Environment"],
+      activateCostAllocationTags: false,
+    },
   },
   staging: {
-    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false, eks: false },
+    features: {
+      dataLake: true,
+      sagemaker: false,
+      bedrock: false,
+      lambdaInference: false,
+      eks: false,
+      costGuardrails: true,
+      redshift: false,
+    },
     dataLake: {
       deletionPolicy: "retain",
       lifecycle: { noncurrentVersionExpirationDays: 30, accessLogRetentionDays: 90 },
@@ -75,9 +121,23 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     bedrock: { logRetentionDays: 90 },
     lambdaInference: { reservedConcurrency: 10, logRetentionDays: 90 },
     sagemakerEndpointMode: "instances",
+    redshift: { deletionPolicy: "retain", auditLogRetentionDays: 90 },
+    cost: {
+      monthlyLimitUsd: 300,
+      scopeTagKeys: ["Project", "Environment"],
+      activateCostAllocationTags: false,
+    },
   },
   prod: {
-    features: { dataLake: true, sagemaker: false, bedrock: false, lambdaInference: false, eks: false },
+    features: {
+      dataLake: true,
+      sagemaker: false,
+      bedrock: false,
+      lambdaInference: false,
+      eks: false,
+      costGuardrails: true,
+      redshift: false,
+    },
     dataLake: {
       deletionPolicy: "protect",
       lifecycle: { noncurrentVersionExpirationDays: 90, accessLogRetentionDays: 365 },
@@ -87,5 +147,14 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     bedrock: { logRetentionDays: 365 },
     lambdaInference: { reservedConcurrency: 50, logRetentionDays: 365 },
     sagemakerEndpointMode: "instances",
+    redshift: { deletionPolicy: "protect", auditLogRetentionDays: 365 },
+    // No default limit: a production stack states what it may spend. Production owns the account's cost
+    // allocation tags, and is told about anomalies and forecasts, not only about money already spent.
+    cost: {
+      scopeTagKeys: ["Project", "Environment"],
+      alertOnForecast: true,
+      activateCostAllocationTags: true,
+      anomalyMonitoring: { enabled: true, thresholdUsd: 100, monitor: "tag", frequency: "IMMEDIATE" },
+    },
   },
 };

@@ -7,6 +7,12 @@ import {
   type ResolvedBedrockSettings,
 } from "../../components/bedrock/args";
 import {
+  resolveCostGuardrailSettings,
+  validateCostGuardrailSettings,
+  type CostGuardrailSettings,
+  type ResolvedCostGuardrailSettings,
+} from "../../components/cost/args";
+import {
   resolveInferenceFunctionSettings,
   validateInferenceFunctionSettings,
   type InferenceFunctionSettings,
@@ -40,6 +46,14 @@ import {
   type ResolvedServingSettings,
   type ServingSettings,
 } from "../../components/sagemaker/endpoint-args";
+import {
+  resolveWarehouseSettings,
+  SERVERLESS_MIN_SUBNETS,
+  validateWarehouseSettings,
+  warehouseEnvironmentIssues,
+  type ResolvedWarehouseSettings,
+  type WarehouseSettings,
+} from "../../components/redshift/args";
 import {
   resolveTrainingSettings,
   validateTrainingSettings,
@@ -82,6 +96,8 @@ export interface StackConfig {
     readonly bedrock: boolean;
     readonly lambdaInference: boolean;
     readonly eks: boolean;
+    readonly costGuardrails: boolean;
+    readonly redshift: boolean;
   };
   readonly dataLake: ResolvedDataLakeArgs;
   /** The platform's VPC, declared when a capability that runs in it is on. */
@@ -99,6 +115,10 @@ export interface StackConfig {
   };
   /** Set when `features.lambdaInference` is on. */
   readonly lambdaInference?: ResolvedInferenceFunctionSettings;
+  /** Set when `features.redshift` is on: the warehouse. */
+  readonly redshift?: ResolvedWarehouseSettings;
+  /** Set when `features.costGuardrails` is on: the stack's budget and its alerts. */
+  readonly cost?: ResolvedCostGuardrailSettings;
   /** The AWS emulator this stack deploys to: set on `local` stacks, and only there. */
   readonly emulator?: EmulatorSettings;
 }
@@ -151,6 +171,8 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     bedrock: feature("bedrock"),
     lambdaInference: feature("lambdaInference"),
     eks: feature("eks"),
+    costGuardrails: feature("costGuardrails"),
+    redshift: feature("redshift"),
   };
   const networkInput = withoutFlagged(
     asRecord(input.network),
@@ -190,6 +212,13 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
           : {}),
       }
     : undefined;
+  const redshift = features.redshift
+    ? resolveWarehouseSettings({
+        ...defaults.redshift,
+        ...(withoutFlagged(asRecord(input.redshift), `${NAMESPACE}:redshift`, flagged) as WarehouseSettings),
+      })
+    : undefined;
+  const cost = features.costGuardrails ? costSettings(input.cost, defaults, tags, flagged) : undefined;
   const semantic = [
     ...prefixIssues(`${NAMESPACE}:dataLake`, validateDataLakeArgs(dataLake)),
     ...(eks
@@ -207,6 +236,14 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     ...(lambdaInference
       ? prefixIssues(`${NAMESPACE}:lambdaInference`, validateInferenceFunctionSettings(lambdaInference))
       : []),
+    ...(redshift
+      ? prefixIssues(`${NAMESPACE}:redshift`, [
+          ...validateWarehouseSettings(redshift),
+          ...(environment ? warehouseEnvironmentIssues(environment, redshift) : []),
+        ])
+      : []),
+    ...(redshift ? warehouseNetworkRules(redshift, network) : []),
+    ...(cost ? prefixIssues(`${NAMESPACE}:cost`, costIssues(cost, tags, flagged)) : []),
     ...featureRules(features),
     ...environmentRules(environment, dataLake, asRecord(input.tags)),
     ...emulatorRules(environment, input.emulator),
@@ -229,8 +266,63 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     ...(bedrock ? { bedrock } : {}),
     ...(lambdaInference ? { lambdaInference } : {}),
     ...(eks ? { eks } : {}),
+    ...(redshift ? { redshift } : {}),
+    ...(cost ? { cost } : {}),
     ...(endpoint !== undefined ? { emulator: { endpoint: endpoint.replace(/\/+$/, "") } } : {}),
   };
+}
+
+/**
+ * The stack's budget settings: its own over the environment's, with alerts going to the Owner tag when that is
+ * an email address and the stack names no one else.
+ */
+function costSettings(
+  input: unknown,
+  defaults: EnvironmentDefaults,
+  tags: Readonly<Record<string, string>>,
+  flagged: Set<string>,
+): ResolvedCostGuardrailSettings {
+  const own = withoutFlagged(asRecord(input), `${NAMESPACE}:cost`, flagged) as Partial<CostGuardrailSettings>;
+  const owner = tags.Owner;
+  const ownerEmail = owner !== undefined && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(owner) ? [owner] : [];
+  return resolveCostGuardrailSettings({
+    alertEmails: ownerEmail,
+    ...defaults.cost,
+    ...own,
+    anomalyMonitoring: { ...defaults.cost.anomalyMonitoring, ...own.anomalyMonitoring },
+  } as CostGuardrailSettings);
+}
+
+/** Redshift Serverless needs subnets in three Availability Zones; say so before anything is declared. */
+function warehouseNetworkRules(
+  redshift: ResolvedWarehouseSettings,
+  network: ResolvedNetworkArgs,
+): ValidationIssue[] {
+  if (redshift.mode !== "serverless" || network.availabilityZoneCount >= SERVERLESS_MIN_SUBNETS) return [];
+  return [
+    {
+      path: `${NAMESPACE}:network.availabilityZoneCount`,
+      value: network.availabilityZoneCount,
+      expected: `${SERVERLESS_MIN_SUBNETS} when ${NAMESPACE}:redshift.mode is serverless (Redshift Serverless needs subnets in ${SERVERLESS_MIN_SUBNETS} Availability Zones)`,
+    },
+  ];
+}
+
+/**
+ * The budget's problems, leaving out those that only echo a malformed tag or environment (the scope tags and
+ * the Owner address come from them): that key's own problem is already reported.
+ */
+function costIssues(
+  cost: ResolvedCostGuardrailSettings,
+  tags: Readonly<Record<string, string>>,
+  flagged: Set<string>,
+): ValidationIssue[] {
+  const tagsFlagged = [...flagged].some(
+    (p) => p === `${NAMESPACE}:environment` || p.startsWith(`${NAMESPACE}:tags`),
+  );
+  return validateCostGuardrailSettings(cost, tags).filter(
+    (i) => !(tagsFlagged && /^(alertEmails|scopeTagKeys)/.test(i.path)),
+  );
 }
 
 /** Capabilities that need another one. */
@@ -240,6 +332,7 @@ function featureRules(features: StackConfig["features"]): ValidationIssue[] {
     sagemaker: "training reads from and writes to the lake",
     bedrock: "invocation logs are delivered to the lake",
     lambdaInference: "the function loads its model from the lake",
+    redshift: "the warehouse loads from and unloads to the lake",
   } as const;
   return (Object.keys(needsLake) as (keyof typeof needsLake)[])
     .filter((key) => features[key])

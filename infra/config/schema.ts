@@ -42,6 +42,8 @@ export const FeaturesSchema = z.strictObject({
   bedrock: z.boolean({ error: "true or false" }).optional(),
   lambdaInference: z.boolean({ error: "true or false" }).optional(),
   eks: z.boolean({ error: "true or false" }).optional(),
+  costGuardrails: z.boolean({ error: "true or false" }).optional(),
+  redshift: z.boolean({ error: "true or false" }).optional(),
 });
 
 export const EksConfigSchema = z.strictObject({
@@ -171,6 +173,44 @@ export const DataLakeConfigSchema = z.strictObject({
   kmsKeyDeletionWindowDays: days.optional(),
 });
 
+export const RedshiftConfigSchema = z.strictObject({
+  mode: z.enum(["serverless", "provisioned"], { error: "one of serverless, provisioned" }).optional(),
+  baseCapacityRpus: count.optional(),
+  maxCapacityRpus: count.optional(),
+  nodeType: text.optional(),
+  numberOfNodes: count.optional(),
+  databaseName: text.optional(),
+  adminUsername: text.optional(),
+  auditLogRetentionDays: days.optional(),
+  deletionPolicy: z
+    .enum(DELETION_POLICIES as [string, ...string[]], { error: `one of ${DELETION_POLICIES.join(", ")}` })
+    .optional(),
+  snapshotRetentionDays: days.optional(),
+  allowedCidrBlocks: z.array(text, { error: "a list of CIDR blocks" }).optional(),
+});
+
+export const CostConfigSchema = z.strictObject({
+  monthlyLimitUsd: z.number({ error: "an amount of USD such as 50" }).optional(),
+  alertThresholdsPercent: z.array(count, { error: "a list of percentages such as [80, 100]" }).optional(),
+  alertOnForecast: flag.optional(),
+  alertEmails: z.array(text, { error: "a list of email addresses" }).optional(),
+  snsTopicArn: text.optional(),
+  createTopic: flag.optional(),
+  scopeTagKeys: z.array(text, { error: "a list of tag keys" }).optional(),
+  costAllocationTagKeys: z.array(text, { error: "a list of tag keys" }).optional(),
+  activateCostAllocationTags: flag.optional(),
+  anomalyMonitoring: z
+    .strictObject({
+      enabled: flag.optional(),
+      thresholdUsd: z.number({ error: "an amount of USD" }).optional(),
+      monitor: z.enum(["tag", "services"], { error: "one of tag, services" }).optional(),
+      frequency: z
+        .enum(["IMMEDIATE", "DAILY", "WEEKLY"], { error: "one of IMMEDIATE, DAILY, WEEKLY" })
+        .optional(),
+    })
+    .optional(),
+});
+
 /**
  * The AWS emulator a `local` stack deploys to. The URL's form is checked in ./index.ts, with the rule that only
  * `local` stacks may name one.
@@ -193,6 +233,8 @@ export const StackConfigSchema = z.strictObject({
   bedrock: BedrockConfigSchema.optional(),
   lambdaInference: LambdaInferenceConfigSchema.optional(),
   eks: EksConfigSchema.optional(),
+  redshift: RedshiftConfigSchema.optional(),
+  cost: CostConfigSchema.optional(),
   emulator: EmulatorConfigSchema.optional(),
 });
 

@@ -72,7 +72,7 @@ describe("stack config errors", () => {
     });
     expect(found).toEqual([
       'mlplat:dataLake.lifecycle.checkpointExpirationDays: got "fourteen", expected a whole number of days',
-      'mlplat:enviroment: got "dev", expected no such key: known keys here are mlplat:environment, aws:region, mlplat:tags, mlplat:features, mlplat:dataLake, mlplat:network, mlplat:sagemaker, mlplat:bedrock, mlplat:lambdaInference, mlplat:eks, mlplat:emulator; did you mean mlplat:environment?',
+      'mlplat:enviroment: got "dev", expected no such key: known keys here are mlplat:environment, aws:region, mlplat:tags, mlplat:features, mlplat:dataLake, mlplat:network, mlplat:sagemaker, mlplat:bedrock, mlplat:lambdaInference, mlplat:eks, mlplat:redshift, mlplat:cost, mlplat:emulator; did you mean mlplat:environment?',
       "mlplat:dataLake.lifecycle.rawToGlacierDays: got 45, expected at least 90: 30 days after lifecycle.rawToInfrequentAccessDays (60), as S3 keeps objects 30 days in STANDARD_IA before moving them on",
     ]);
   });
@@ -118,7 +118,7 @@ describe("stack config errors", () => {
   });
 
   it("refuses reserved aws: tag keys", () => {
-    const tags = { Project: "p", CostCenter: "c", Owner: "o", "aws:team": "x" };
+    const tags = { Project: "p", CostCenter: "c", Owner: "o@example.com", "aws:team": "x" };
     expect(configProblems("dev", { "mlplat:tags": tags })).toEqual([
       'mlplat:tags.aws:team: got "x", expected a tag under a key that does not start with aws: (reserved by AWS) and has at most 128 characters',
     ]);
@@ -145,7 +145,7 @@ describe("stack config errors", () => {
   });
 
   it("rejects an Environment tag that contradicts the environment", () => {
-    const tags = { Project: "p", CostCenter: "c", Owner: "o", Environment: "prod" };
+    const tags = { Project: "p", CostCenter: "c", Owner: "o@example.com", Environment: "prod" };
     expect(configProblems("dev", { "mlplat:tags": tags })).toEqual([
       'mlplat:tags.Environment: got "prod", expected "dev", the value of mlplat:environment (or leave it out)',
     ]);

@@ -89,7 +89,7 @@ describe("prod stack: the data lake", () => {
         bucketKeyEnabled: true,
       },
     ]);
-    expect(resource(run, "aws:kms/alias:Alias", "key-alias").inputs.name).toBe("alias/mlplat-prod-lake");
+    expect(resource(run, "aws:kms/alias:Alias", "lake-key-alias").inputs.name).toBe("alias/mlplat-prod-lake");
   });
 
   it("encrypts the log bucket with SSE-S3, the only encryption S3 access logging delivers to", () => {
@@ -294,8 +294,8 @@ describe("dev and local stacks", () => {
     ).toEqual(["AllowServerAccessLogsFromDataBucket"]);
   });
 
-  it("declares nothing when the data lake is switched off", async () => {
-    const run = await runStack("dev", { "mlplat:features": { dataLake: false } });
+  it("declares nothing when the data lake and the budget are switched off", async () => {
+    const run = await runStack("dev", { "mlplat:features": { dataLake: false, costGuardrails: false } });
     expect(run.resources).toEqual([]);
     expect(run.outputs.dataLake).toBeUndefined();
   });

@@ -14,7 +14,11 @@ describe("EKS in the stacks", () => {
       name: "mlplat-dev-ml",
       version: "1.34",
       endpointPublicAccess: false,
-      privateSubnetIds: ["mlplat-dev-network-private-0-id", "mlplat-dev-network-private-1-id"],
+      privateSubnetIds: [
+        "mlplat-dev-network-private-0-id",
+        "mlplat-dev-network-private-1-id",
+        "mlplat-dev-network-private-2-id",
+      ],
     });
     expect(resource(run, "aws:eks/nodeGroup:NodeGroup", "mlplat-dev-gpu-spot").inputs).toMatchObject({
       clusterName: "mlplat-dev-ml",

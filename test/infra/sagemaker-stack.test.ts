@@ -85,9 +85,9 @@ describe("prod stack: SageMaker", () => {
 });
 
 describe("dev stack: SageMaker", () => {
-  it("uses two zones and no paid interface endpoints", async () => {
+  it("uses three zones (Redshift Serverless needs them) and no paid interface endpoints", async () => {
     const run = await runStack("dev");
-    expect(resourcesOfType(run, "aws:ec2/subnet:Subnet")).toHaveLength(2);
+    expect(resourcesOfType(run, "aws:ec2/subnet:Subnet")).toHaveLength(3);
     expect(resourcesOfType(run, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.name)).toEqual([
       "mlplat-dev-network-s3",
     ]);
@@ -187,7 +187,9 @@ describe("SageMaker config errors", () => {
   });
 
   it("refuses a public network block", () => {
-    expect(configProblems("dev", { "mlplat:network": { cidrBlock: "8.8.0.0/16" } })).toEqual([
+    expect(
+      configProblems("dev", { "mlplat:network": { cidrBlock: "8.8.0.0/16", availabilityZoneCount: 3 } }),
+    ).toEqual([
       'mlplat:network.cidrBlock: got "8.8.0.0/16", expected a private IPv4 block from /16 to /24 (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16), e.g. 10.0.0.0/16',
     ]);
   });
