@@ -1,11 +1,13 @@
 /**
- * Prices the template estimates costs from, as data: every price names its source, region and the date it was
- * taken. This module is the seed of the pricing catalog; code never carries a price as a literal.
+ * Bedrock token prices and exact money arithmetic for callers that price single requests (the Bedrock
+ * client). The prices themselves are data in the pricing catalog (./pricing/us-east-1.json, from the seed's
+ * §7.2): every price names its source, region and the date it was taken; code never carries a price.
  *
  * Amounts are decimal strings as published and are turned into integers before any arithmetic, so that an
  * estimate is exact: a price per 1,000 tokens in nano-dollars (USD 1e-9) times a token count is a cost in
  * pico-dollars (USD 1e-12), an integer, with no floating-point drift.
  */
+import { pricingFor } from "./pricing";
 
 /** Where and when a price was taken. */
 export interface PriceSource {
@@ -29,43 +31,31 @@ export interface BedrockModelPrice extends PriceSource {
   readonly outputPer1kTokens: string;
 }
 
-const SEED: PriceSource = {
-  source: "seed aws-for-ml-data §7.2 (Bedrock on-demand, per 1K tokens)",
-  region: "us-east-1",
-  asOf: "2024-03-01",
-};
+/** The region whose Bedrock prices single-request costs use: the seed's table is recorded there. */
+export const BEDROCK_PRICE_REGION = "us-east-1";
 
-/** The Bedrock models of the seed (§3, §7.2) and their on-demand token prices. */
-export const BEDROCK_MODEL_PRICES: readonly BedrockModelPrice[] = [
-  {
-    ...SEED,
-    modelId: "anthropic.claude-3-haiku-20240307-v1:0",
-    name: "Claude 3 Haiku",
-    inputPer1kTokens: "0.00025",
-    outputPer1kTokens: "0.00125",
-  },
-  {
-    ...SEED,
-    modelId: "anthropic.claude-3-sonnet-20240229-v1:0",
-    name: "Claude 3 Sonnet",
-    inputPer1kTokens: "0.003",
-    outputPer1kTokens: "0.015",
-  },
-  {
-    ...SEED,
-    modelId: "anthropic.claude-3-opus-20240229-v1:0",
-    name: "Claude 3 Opus",
-    inputPer1kTokens: "0.015",
-    outputPer1kTokens: "0.075",
-  },
-  {
-    ...SEED,
-    modelId: "amazon.titan-text-lite-v1",
-    name: "Titan Text Lite",
-    inputPer1kTokens: "0.0003",
-    outputPer1kTokens: "0.0004",
-  },
-];
+/** The Bedrock models of the seed (§3, §7.2) and their on-demand token prices, from the pricing catalog. */
+export const BEDROCK_MODEL_PRICES: readonly BedrockModelPrice[] = bedrockPrices(BEDROCK_PRICE_REGION);
+
+function bedrockPrices(region: string): BedrockModelPrice[] {
+  const pricing = pricingFor(region);
+  return pricing.items("bedrock.inputTokens").flatMap((modelId) => {
+    const input = pricing.price("bedrock.inputTokens", modelId);
+    const output = pricing.price("bedrock.outputTokens", modelId);
+    if (input === undefined || output === undefined) return [];
+    return [
+      {
+        modelId,
+        name: input.name ?? modelId,
+        inputPer1kTokens: input.usd,
+        outputPer1kTokens: output.usd,
+        source: `${input.source.title} (${input.source.url})`,
+        region: input.region,
+        asOf: input.source.asOf,
+      },
+    ];
+  });
+}
 
 /** The price entry of a model id, or undefined when the catalog has none. */
 export function bedrockModelPrice(modelId: string): BedrockModelPrice | undefined {
