@@ -1,0 +1,792 @@
+/**
+ * How each priced resource type costs money: one rule per @pulumi/aws type token (and the remote EKS cluster
+ * component), reading only the inputs a price needs. A type with no rule here is free (listed in
+ * ../pricing/free.json) or unpriced. The prices themselves are data (../pricing/<region>.json).
+ */
+import { fromNumber, halve, mul, shift, type Decimal } from "../decimal";
+import type { AssumptionKey, PriceKey } from "../pricing";
+import type { Basis, PlannedResource, Rule, RuleContext } from "./estimate";
+import type { UsageEntry } from "./usage";
+
+const HOURS = fromNumber(730);
+const ONE = fromNumber(1);
+
+/** Every hour of the month, `count` times. */
+function monthOf(count: number): Decimal {
+  return mul(fromNumber(count), HOURS);
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function whole(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+/** GB-seconds of `requests` runs of `durationMs` at `memoryMb`: requests × ms/1000 × MB/1024, exactly. */
+function gbSeconds(requests: number, durationMs: number, memoryMb: number): Decimal {
+  return halve(shift(mul(fromNumber(requests), fromNumber(durationMs), fromNumber(memoryMb)), 3), 10);
+}
+
+function noFixedCharge(ctx: RuleContext, usage: string): void {
+  ctx.note(`no charge while idle; usage is priced from the usage profile's ${usage} section`);
+}
+
+const kmsKey: Rule = (ctx) => {
+  ctx.charge("fixed", "KMS customer-managed key", "kms.key", undefined, ONE, "key-months");
+  if (ctx.resource.inputs.enableKeyRotation === true) {
+    ctx.note("each of the first two automatic rotations adds $1 a month (after one and two years)");
+  }
+  const use = ctx.usage("kms");
+  if (use)
+    ctx.charge("usage", "KMS API requests", "kms.requests", undefined, fromNumber(use.requests), "requests");
+};
+
+const natGateway: Rule = (ctx) => {
+  ctx.charge("fixed", "NAT gateway", "vpc.natGateway", undefined, HOURS, "gateway-hours");
+  const use = ctx.usage("natGateways");
+  if (use) {
+    ctx.charge(
+      "usage",
+      "data processed",
+      "vpc.natGatewayData",
+      undefined,
+      fromNumber(use.dataProcessedGb),
+      "GB",
+    );
+  }
+};
+
+const elasticIp: Rule = (ctx) => {
+  ctx.charge(
+    "fixed",
+    "public IPv4 address (attached or idle)",
+    "ec2.publicIpv4",
+    undefined,
+    HOURS,
+    "address-hours",
+  );
+};
+
+const vpcEndpoint: Rule = (ctx) => {
+  const kind = text(ctx.resource.inputs.vpcEndpointType) ?? "Gateway";
+  if (kind === "Gateway") {
+    ctx.note("gateway endpoints (S3, DynamoDB) have no charge");
+    return;
+  }
+  if (kind !== "Interface") {
+    ctx.missing("vpc.gatewayLoadBalancerEndpoint", `${kind} endpoints are not in the catalog`);
+    return;
+  }
+  const subnets = list(ctx.resource.inputs.subnetIds).length;
+  if (subnets === 0) ctx.note("no subnetIds: priced for one Availability Zone");
+  const zones = Math.max(1, subnets);
+  ctx.charge(
+    "fixed",
+    `interface endpoint in ${zones} AZ${zones === 1 ? "" : "s"}`,
+    "vpc.interfaceEndpoint",
+    undefined,
+    monthOf(zones),
+    "endpoint-AZ-hours",
+  );
+  const use = ctx.usage("vpcEndpoints");
+  if (use) {
+    ctx.charge(
+      "usage",
+      "data processed",
+      "vpc.interfaceEndpointData",
+      undefined,
+      fromNumber(use.dataProcessedGb),
+      "GB",
+    );
+  }
+};
+
+const eksControlPlane: Rule = (ctx) => {
+  ctx.charge("fixed", "EKS control plane", "eks.cluster", undefined, HOURS, "cluster-hours");
+};
+
+/** The remote `eks.Cluster` component: offline it is one resource; in a real preview its children appear. */
+const eksClusterComponent: Rule = (ctx) => {
+  if (ctx.descendants(ctx.resource.urn).some((d) => d.type === "aws:eks/cluster:Cluster")) {
+    ctx.asComponent();
+    return;
+  }
+  eksControlPlane(ctx);
+  const inputs = ctx.resource.inputs;
+  if (inputs.skipDefaultNodeGroup === true) return;
+  // eks.Cluster's default node group: 2 x t3.medium unless set otherwise.
+  const type = text(inputs.instanceType) ?? "t3.medium";
+  const nodes = whole(inputs.desiredCapacity) ?? 2;
+  ctx.charge(
+    "fixed",
+    `default node group: ${nodes} x ${type} on-demand`,
+    "ec2.instance",
+    type,
+    monthOf(nodes),
+    "instance-hours",
+  );
+};
+
+const nodeGroup: Rule = (ctx) => {
+  const inputs = ctx.resource.inputs;
+  const desired = whole(record(inputs.scalingConfig).desiredSize) ?? 0;
+  const types = list(inputs.instanceTypes).filter((t): t is string => typeof t === "string");
+  const type = types[0] ?? "t3.medium";
+  const spot = inputs.capacityType === "SPOT";
+  if (desired === 0) {
+    ctx.note(
+      `desiredSize 0: no nodes run until it scales out (up to ${whole(record(inputs.scalingConfig).maxSize) ?? "?"}); ` +
+        "price scaled-out node hours in the usage profile's eksNodes section",
+    );
+    return;
+  }
+  if (types.length > 1) ctx.note(`priced as ${type}, the first of ${types.join(", ")}`);
+  ctx.charge(
+    "fixed",
+    `${desired} x ${type} ${spot ? "spot (on-demand price less the assumed spot saving)" : "on-demand"} at desired size`,
+    "ec2.instance",
+    type,
+    monthOf(desired),
+    "instance-hours",
+    spot ? "ec2.spotSaving" : undefined,
+  );
+  if (inputs.launchTemplate !== undefined) {
+    ctx.missing(
+      "ec2.ebsVolume",
+      "the nodes' volumes come from a launch template this estimate does not read",
+    );
+    return;
+  }
+  const disk = whole(inputs.diskSize) ?? 20;
+  ctx.charge(
+    "fixed",
+    `${desired} x ${disk} GB node volume (assumed gp3)`,
+    "ec2.ebsVolume",
+    "gp3",
+    fromNumber(desired * disk),
+    "GB-months",
+  );
+};
+
+const ec2Instance: Rule = (ctx) => {
+  const inputs = ctx.resource.inputs;
+  const type = text(inputs.instanceType);
+  if (type === undefined) {
+    ctx.missing("ec2.instance", "instanceType is not set (it comes from a launch template)");
+    return;
+  }
+  const spot = text(record(inputs.instanceMarketOptions).marketType) === "spot";
+  ctx.charge(
+    "fixed",
+    `${type} ${spot ? "spot" : "on-demand"}`,
+    "ec2.instance",
+    type,
+    HOURS,
+    "instance-hours",
+    spot ? "ec2.spotSaving" : undefined,
+  );
+  const root = record(inputs.rootBlockDevice);
+  const rootSize = whole(root.volumeSize);
+  if (rootSize === undefined) ctx.note("root volume size comes from the AMI: priced as 8 GB gp3");
+  const volumes = [
+    { size: rootSize ?? 8, type: text(root.volumeType) ?? "gp3" },
+    ...list(inputs.ebsBlockDevices).map((d) => ({
+      size: whole(record(d).volumeSize) ?? 0,
+      type: text(record(d).volumeType) ?? "gp3",
+    })),
+  ];
+  for (const v of volumes) {
+    ctx.charge(
+      "fixed",
+      `${v.size} GB ${v.type} volume`,
+      "ec2.ebsVolume",
+      v.type,
+      fromNumber(v.size),
+      "GB-months",
+    );
+  }
+};
+
+const ebsVolume: Rule = (ctx) => {
+  const inputs = ctx.resource.inputs;
+  const type = text(inputs.type) ?? "gp2";
+  const size = whole(inputs.size);
+  if (size === undefined) {
+    ctx.missing("ec2.ebsVolume", "size is not set (it comes from a snapshot)");
+    return;
+  }
+  ctx.charge("fixed", `${size} GB ${type} volume`, "ec2.ebsVolume", type, fromNumber(size), "GB-months");
+  if ((whole(inputs.iops) ?? 0) > 3000 || (whole(inputs.throughput) ?? 0) > 125) {
+    ctx.missing(
+      "ec2.ebsVolume",
+      "provisioned IOPS or throughput above the gp3 baseline is not in the catalog",
+    );
+  }
+};
+
+/** The endpoint configuration an endpoint uses: through its property dependency, else by name. */
+function endpointConfigOf(ctx: RuleContext): PlannedResource | undefined {
+  const CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
+  for (const urn of ctx.resource.propertyDependencies?.endpointConfigName ?? []) {
+    const found = ctx.resources.get(urn);
+    if (found?.type === CONFIG) return found;
+  }
+  const name = ctx.resource.inputs.endpointConfigName;
+  return [...ctx.resources.values()].find((r) => r.type === CONFIG && r.inputs.name === name);
+}
+
+const sagemakerEndpoint: Rule = (ctx) => {
+  const config = endpointConfigOf(ctx);
+  if (config === undefined) {
+    ctx.missing("sagemaker.hosting", "its endpoint configuration is not declared in this stack");
+    return;
+  }
+  const variants = [
+    ...list(config.inputs.productionVariants),
+    ...list(config.inputs.shadowProductionVariants),
+  ];
+  for (const raw of variants) {
+    const variant = record(raw);
+    const name = text(variant.variantName) ?? "variant";
+    const serverless = variant.serverlessConfig === undefined ? undefined : record(variant.serverlessConfig);
+    if (serverless !== undefined) {
+      if (whole(serverless.provisionedConcurrency) !== undefined) {
+        ctx.missing(
+          "sagemaker.serverlessProvisionedConcurrency",
+          "provisioned concurrency is not in the catalog",
+        );
+      }
+      const use = ctx.usage("sagemakerServerless");
+      if (use === undefined) {
+        ctx.note(
+          `${name}: serverless, no charge while idle; usage is priced from the sagemakerServerless section`,
+        );
+        continue;
+      }
+      const memory = whole(serverless.memorySizeInMb) ?? 2048;
+      ctx.charge(
+        "usage",
+        `${name}: ${use.requests} requests x ${use.averageDurationMs} ms at ${memory} MB`,
+        "sagemaker.serverlessInference",
+        undefined,
+        gbSeconds(use.requests, use.averageDurationMs, memory),
+        "GB-seconds",
+      );
+      continue;
+    }
+    const type = text(variant.instanceType);
+    const count = whole(variant.initialInstanceCount) ?? 1;
+    if (type === undefined) {
+      ctx.missing("sagemaker.hosting", `${name}: no instanceType`);
+      continue;
+    }
+    ctx.charge(
+      "fixed",
+      `${name}: ${count} x ${type} at the initial instance count (autoscaling adds hours above it)`,
+      "sagemaker.hosting",
+      type,
+      monthOf(count),
+      "instance-hours",
+    );
+  }
+};
+
+const notebookInstance: Rule = (ctx) => {
+  const inputs = ctx.resource.inputs;
+  const type = text(inputs.instanceType) ?? "ml.t3.medium";
+  ctx.charge(
+    "fixed",
+    `${type} running all month (stop it, or auto-stop idle notebooks with a lifecycle config, to pay less)`,
+    "sagemaker.notebook",
+    type,
+    HOURS,
+    "instance-hours",
+  );
+  const volume = whole(inputs.volumeSize) ?? 5;
+  ctx.charge(
+    "fixed",
+    `${volume} GB ML storage volume`,
+    "sagemaker.mlStorage",
+    undefined,
+    fromNumber(volume),
+    "GB-months",
+  );
+};
+
+/** Secrets Manager keeps a managed admin password as a secret of its own, which the stack never declares. */
+function managedPasswordSecret(ctx: RuleContext, flag: string): void {
+  if (ctx.resource.inputs[flag] !== true) return;
+  ctx.charge(
+    "fixed",
+    `the secret ${flag} creates in Secrets Manager`,
+    "secretsmanager.secret",
+    undefined,
+    ONE,
+    "secret-months",
+  );
+}
+
+const redshiftCluster: Rule = (ctx) => {
+  const inputs = ctx.resource.inputs;
+  const nodeType = text(inputs.nodeType);
+  const nodes = inputs.clusterType === "single-node" ? 1 : (whole(inputs.numberOfNodes) ?? 1);
+  if (nodeType === undefined) {
+    ctx.missing("redshift.node", "no nodeType");
+  } else {
+    ctx.charge(
+      "fixed",
+      `${nodes} x ${nodeType} node${nodes === 1 ? "" : "s"}`,
+      "redshift.node",
+      nodeType,
+      monthOf(nodes),
+      "node-hours",
+    );
+  }
+  managedPasswordSecret(ctx, "manageMasterPassword");
+  const use = ctx.usage("redshiftManagedStorage");
+  if (use && nodeType?.startsWith("ra3")) {
+    ctx.charge(
+      "usage",
+      "managed storage",
+      "redshift.managedStorage",
+      undefined,
+      fromNumber(use.storageGb),
+      "GB-months",
+    );
+  }
+};
+
+const redshiftServerlessWorkgroup: Rule = (ctx) => {
+  const baseCapacity = whole(ctx.resource.inputs.baseCapacity) ?? 128;
+  const use = ctx.usage("redshiftServerless");
+  if (use === undefined) {
+    ctx.note(
+      `no charge while idle; queries bill ${baseCapacity} base RPUs per second (60 s minimum): give rpuHours in the redshiftServerless section`,
+    );
+    return;
+  }
+  ctx.charge(
+    "usage",
+    `compute (base capacity ${baseCapacity} RPUs)`,
+    "redshift.serverlessRpu",
+    undefined,
+    fromNumber(use.rpuHours),
+    "RPU-hours",
+  );
+};
+
+const redshiftServerlessNamespace: Rule = (ctx) => {
+  managedPasswordSecret(ctx, "manageAdminPassword");
+  const use = ctx.usage("redshiftManagedStorage");
+  if (use === undefined) {
+    noFixedCharge(ctx, "redshiftManagedStorage");
+    return;
+  }
+  ctx.charge(
+    "usage",
+    "managed storage",
+    "redshift.managedStorage",
+    undefined,
+    fromNumber(use.storageGb),
+    "GB-months",
+  );
+};
+
+const athenaWorkgroup: Rule = (ctx) => {
+  const use = ctx.usage("athena");
+  if (use === undefined) {
+    noFixedCharge(ctx, "athena");
+    return;
+  }
+  ctx.charge(
+    "usage",
+    "data scanned by queries",
+    "athena.dataScanned",
+    undefined,
+    fromNumber(use.tbScanned),
+    "TB",
+  );
+};
+
+const glueJob: Rule = (ctx) => {
+  if (ctx.resource.inputs.executionClass === "FLEX")
+    ctx.note("FLEX runs cost less than the standard rate priced here");
+  const use = ctx.usage("glueJobs");
+  if (use === undefined) {
+    noFixedCharge(ctx, "glueJobs");
+    return;
+  }
+  ctx.charge("usage", "job runs", "glue.etlJob", undefined, fromNumber(use.dpuHours), "DPU-hours");
+};
+
+const glueCrawler: Rule = (ctx) => {
+  const use = ctx.usage("glueCrawlers");
+  if (use === undefined) {
+    noFixedCharge(ctx, "glueCrawlers");
+    return;
+  }
+  ctx.charge("usage", "crawler runs", "glue.crawler", undefined, fromNumber(use.dpuHours), "DPU-hours");
+};
+
+const stateMachine: Rule = (ctx) => {
+  const express = ctx.resource.inputs.type === "EXPRESS";
+  const use = ctx.usage("stepFunctions");
+  if (use === undefined) {
+    noFixedCharge(ctx, "stepFunctions");
+    return;
+  }
+  if (!express) {
+    ctx.charge(
+      "usage",
+      "Standard workflow state transitions",
+      "sfn.standardTransitions",
+      undefined,
+      fromNumber(use.stateTransitions ?? 0),
+      "state transitions",
+    );
+    return;
+  }
+  const requests = use.requests ?? 0;
+  // Express bills memory in 64 MB steps.
+  const memory = Math.ceil((use.memoryMb ?? 64) / 64) * 64;
+  ctx.charge(
+    "usage",
+    "Express workflow requests",
+    "sfn.expressRequests",
+    undefined,
+    fromNumber(requests),
+    "requests",
+  );
+  ctx.charge(
+    "usage",
+    `Express duration: ${requests} x ${use.averageDurationMs ?? 0} ms at ${memory} MB`,
+    "sfn.expressDuration",
+    undefined,
+    gbSeconds(requests, use.averageDurationMs ?? 0, memory),
+    "GB-seconds",
+  );
+};
+
+const lambdaFunction: Rule = (ctx) => {
+  const inputs = ctx.resource.inputs;
+  const use = ctx.usage("lambda");
+  if (use === undefined) {
+    noFixedCharge(ctx, "lambda");
+    return;
+  }
+  const memory = whole(inputs.memorySize) ?? 128;
+  const arch = text(list(inputs.architectures)[0]) ?? "x86_64";
+  ctx.charge("usage", "requests", "lambda.requests", undefined, fromNumber(use.requests), "requests");
+  ctx.charge(
+    "usage",
+    `duration: ${use.requests} x ${use.averageDurationMs} ms at ${memory} MB (${arch})`,
+    "lambda.duration",
+    arch,
+    gbSeconds(use.requests, use.averageDurationMs, memory),
+    "GB-seconds",
+  );
+  if ((whole(record(inputs.ephemeralStorage).size) ?? 512) > 512) {
+    ctx.missing("lambda.ephemeralStorage", "ephemeral storage above 512 MB is not in the catalog");
+  }
+};
+
+const logGroup: Rule = (ctx) => {
+  if (ctx.resource.inputs.logGroupClass === "INFREQUENT_ACCESS") {
+    ctx.note("Infrequent Access class: ingestion costs less than the standard rate priced here");
+  }
+  const use = ctx.usage("cloudwatchLogs");
+  if (use === undefined) {
+    ctx.note(
+      "the group itself has no charge; ingestion and storage are priced from the cloudwatchLogs section",
+    );
+    return;
+  }
+  if (use.ingestedGb !== undefined) {
+    ctx.charge("usage", "ingestion", "logs.ingestion", undefined, fromNumber(use.ingestedGb), "GB");
+  }
+  if (use.storedGb !== undefined) {
+    ctx.charge("usage", "storage", "logs.storage", undefined, fromNumber(use.storedGb), "GB-months");
+  }
+};
+
+const bucket: Rule = (ctx) => {
+  const use = ctx.usage("s3");
+  if (use === undefined) {
+    noFixedCharge(ctx, "s3");
+    return;
+  }
+  for (const [storageClass, gb] of Object.entries(use.storageGb ?? {})) {
+    ctx.charge("usage", `${storageClass} storage`, "s3.storage", storageClass, fromNumber(gb), "GB-months");
+    if (storageClass === "INTELLIGENT_TIERING") {
+      ctx.note(
+        "Intelligent-Tiering is priced at its frequent-access tier, without the per-object monitoring fee",
+      );
+    }
+  }
+  if (use.putRequests !== undefined) {
+    ctx.charge(
+      "usage",
+      "PUT, COPY, POST, LIST requests",
+      "s3.requests",
+      "PUT",
+      fromNumber(use.putRequests),
+      "requests",
+    );
+  }
+  if (use.getRequests !== undefined) {
+    ctx.charge(
+      "usage",
+      "GET and other requests",
+      "s3.requests",
+      "GET",
+      fromNumber(use.getRequests),
+      "requests",
+    );
+  }
+};
+
+const queue: Rule = (ctx) => {
+  const kind = ctx.resource.inputs.fifoQueue === true ? "fifo" : "standard";
+  const use = ctx.usage("sqs");
+  if (use === undefined) {
+    noFixedCharge(ctx, "sqs");
+    return;
+  }
+  ctx.charge("usage", `${kind} queue requests`, "sqs.requests", kind, fromNumber(use.requests), "requests");
+};
+
+const topic: Rule = (ctx) => {
+  const use = ctx.usage("sns");
+  if (use === undefined) {
+    noFixedCharge(ctx, "sns");
+    return;
+  }
+  if (use.publishes !== undefined) {
+    ctx.charge("usage", "publishes", "sns.requests", undefined, fromNumber(use.publishes), "requests");
+  }
+  if (use.emailNotifications !== undefined) {
+    ctx.charge(
+      "usage",
+      "email notifications",
+      "sns.email",
+      undefined,
+      fromNumber(use.emailNotifications),
+      "notifications",
+    );
+  }
+};
+
+const secret: Rule = (ctx) => {
+  ctx.charge("fixed", "secret", "secretsmanager.secret", undefined, ONE, "secret-months");
+  const use = ctx.usage("secretsManager");
+  if (use)
+    ctx.charge(
+      "usage",
+      "API calls",
+      "secretsmanager.apiCalls",
+      undefined,
+      fromNumber(use.apiCalls),
+      "API calls",
+    );
+};
+
+const metricAlarm: Rule = (ctx) => {
+  const queries = list(ctx.resource.inputs.metricQueries).filter(
+    (q) => record(q).metric !== undefined,
+  ).length;
+  const metrics = Math.max(1, queries);
+  if ((whole(ctx.resource.inputs.period) ?? 60) < 60) {
+    ctx.missing(
+      "cloudwatch.highResolutionAlarm",
+      "high-resolution alarms (period under 60 s) are not in the catalog",
+    );
+    return;
+  }
+  ctx.charge(
+    "fixed",
+    `alarm on ${metrics} metric${metrics === 1 ? "" : "s"}`,
+    "cloudwatch.alarm",
+    undefined,
+    fromNumber(metrics),
+    "alarm-months",
+  );
+};
+
+const dashboard: Rule = (ctx) => {
+  ctx.note("an account's first three dashboards are free");
+  ctx.charge("fixed", "dashboard", "cloudwatch.dashboard", undefined, ONE, "dashboard-months");
+};
+
+const repository: Rule = (ctx) => {
+  const use = ctx.usage("ecr");
+  if (use === undefined) {
+    noFixedCharge(ctx, "ecr");
+    return;
+  }
+  ctx.charge("usage", "image storage", "ecr.storage", undefined, fromNumber(use.storageGb), "GB-months");
+};
+
+const schedule: Rule = (ctx) => {
+  const use = ctx.usage("scheduler");
+  if (use === undefined) {
+    noFixedCharge(ctx, "scheduler");
+    return;
+  }
+  ctx.charge(
+    "usage",
+    "invocations",
+    "scheduler.invocations",
+    undefined,
+    fromNumber(use.invocations),
+    "invocations",
+  );
+};
+
+/** The guardrail policies that bill per text unit, by the input that configures each. */
+const GUARDRAIL_POLICIES: readonly [input: string, item: string, label: string][] = [
+  ["contentPolicyConfig", "contentFilters", "content filters"],
+  ["topicPolicyConfig", "deniedTopics", "denied topics"],
+  ["sensitiveInformationPolicyConfig", "sensitiveInformation", "sensitive information filters"],
+  ["contextualGroundingPolicyConfig", "contextualGrounding", "contextual grounding checks"],
+];
+
+const guardrail: Rule = (ctx) => {
+  const use = ctx.usage("bedrockGuardrails");
+  if (use === undefined) {
+    noFixedCharge(ctx, "bedrockGuardrails");
+    return;
+  }
+  for (const [input, item, label] of GUARDRAIL_POLICIES) {
+    if (ctx.resource.inputs[input] === undefined) continue;
+    ctx.charge("usage", label, "bedrock.guardrail", item, fromNumber(use.textUnits), "text units");
+  }
+};
+
+/** The rule of each priced type. */
+export const RULES: Readonly<Record<string, Rule>> = {
+  "aws:kms/key:Key": kmsKey,
+  "aws:ec2/natGateway:NatGateway": natGateway,
+  "aws:ec2/eip:Eip": elasticIp,
+  "aws:ec2/vpcEndpoint:VpcEndpoint": vpcEndpoint,
+  "aws:ec2/instance:Instance": ec2Instance,
+  "aws:ebs/volume:Volume": ebsVolume,
+  "aws:eks/cluster:Cluster": eksControlPlane,
+  "eks:index:Cluster": eksClusterComponent,
+  "aws:eks/nodeGroup:NodeGroup": nodeGroup,
+  "aws:sagemaker/endpoint:Endpoint": sagemakerEndpoint,
+  "aws:sagemaker/notebookInstance:NotebookInstance": notebookInstance,
+  "aws:redshift/cluster:Cluster": redshiftCluster,
+  "aws:redshiftserverless/workgroup:Workgroup": redshiftServerlessWorkgroup,
+  "aws:redshiftserverless/namespace:Namespace": redshiftServerlessNamespace,
+  "aws:athena/workgroup:Workgroup": athenaWorkgroup,
+  "aws:glue/job:Job": glueJob,
+  "aws:glue/crawler:Crawler": glueCrawler,
+  "aws:sfn/stateMachine:StateMachine": stateMachine,
+  "aws:lambda/function:Function": lambdaFunction,
+  "aws:cloudwatch/logGroup:LogGroup": logGroup,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": metricAlarm,
+  "aws:cloudwatch/dashboard:Dashboard": dashboard,
+  "aws:s3/bucket:Bucket": bucket,
+  "aws:s3/bucketV2:BucketV2": bucket,
+  "aws:sqs/queue:Queue": queue,
+  "aws:sns/topic:Topic": topic,
+  "aws:secretsmanager/secret:Secret": secret,
+  "aws:ecr/repository:Repository": repository,
+  "aws:scheduler/schedule:Schedule": schedule,
+  "aws:bedrock/guardrail:Guardrail": guardrail,
+};
+
+type Charge = (
+  basis: Basis,
+  description: string,
+  key: PriceKey,
+  item: string | undefined,
+  quantity: Decimal,
+  quantityUnit: string,
+  saving?: AssumptionKey,
+) => void;
+
+/** Usage that is not a declared resource, priced as the profile states it. */
+export const STACK_USAGE: {
+  readonly [S in "bedrock" | "sagemakerTraining" | "sagemakerProcessing" | "eksNodes"]: {
+    name(entry: UsageEntry<S>, index: number): string;
+    estimate(entry: UsageEntry<S>, charge: Charge, note: (text: string) => void): void;
+  };
+} = {
+  bedrock: {
+    name: (e) => e.model,
+    estimate(e, charge) {
+      const input =
+        e.inputTokens !== undefined || e.outputTokens !== undefined
+          ? fromNumber(e.inputTokens ?? 0)
+          : mul(fromNumber(e.requests ?? 0), fromNumber(e.inputTokensPerRequest ?? 0));
+      const output =
+        e.inputTokens !== undefined || e.outputTokens !== undefined
+          ? fromNumber(e.outputTokens ?? 0)
+          : mul(fromNumber(e.requests ?? 0), fromNumber(e.outputTokensPerRequest ?? 0));
+      const per =
+        e.requests !== undefined && e.inputTokensPerRequest !== undefined
+          ? ` (${e.requests} requests x ${e.inputTokensPerRequest} + ${e.outputTokensPerRequest ?? 0} tokens)`
+          : "";
+      charge("usage", `input tokens${per}`, "bedrock.inputTokens", e.model, input, "tokens");
+      charge("usage", "output tokens", "bedrock.outputTokens", e.model, output, "tokens");
+    },
+  },
+  sagemakerTraining: {
+    name: (e, i) => `training[${i}] ${e.instanceType}`,
+    estimate(e, charge, note) {
+      const count = e.instanceCount ?? 1;
+      if (e.spot) note("managed spot training: priced at the on-demand rate less the assumed spot saving");
+      charge(
+        "usage",
+        `${count} x ${e.instanceType} x ${e.hours} h${e.spot ? " (managed spot)" : ""}`,
+        "sagemaker.training",
+        e.instanceType,
+        mul(fromNumber(count), fromNumber(e.hours)),
+        "instance-hours",
+        e.spot ? "sagemaker.spotTrainingSaving" : undefined,
+      );
+    },
+  },
+  sagemakerProcessing: {
+    name: (e, i) => `processing[${i}] ${e.instanceType}`,
+    estimate(e, charge) {
+      const count = e.instanceCount ?? 1;
+      charge(
+        "usage",
+        `${count} x ${e.instanceType} x ${e.hours} h`,
+        "sagemaker.processing",
+        e.instanceType,
+        mul(fromNumber(count), fromNumber(e.hours)),
+        "instance-hours",
+      );
+    },
+  },
+  eksNodes: {
+    name: (e, i) => `nodes[${i}] ${e.instanceType}`,
+    estimate(e, charge) {
+      const spot = e.capacityType === "SPOT";
+      charge(
+        "usage",
+        `${e.instanceType} ${spot ? "spot" : "on-demand"} x ${e.hours} instance-hours`,
+        "ec2.instance",
+        e.instanceType,
+        fromNumber(e.hours),
+        "instance-hours",
+        spot ? "ec2.spotSaving" : undefined,
+      );
+    },
+  },
+};
