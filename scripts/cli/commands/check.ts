@@ -8,9 +8,11 @@ import { Option, type Command } from "commander";
 import type * as Sarif from "sarif";
 
 import type { PolicyException } from "../../../policies/lib/define";
+import type { CostSummary } from "../offline/cost";
 import type { CheckResult } from "../offline/policy-check";
 import type { Violation } from "../offline/policy-engine";
 import type { DeclaredResource } from "../offline/runner";
+import { totalsLine } from "./cost";
 
 export type CheckFormat = "text" | "json" | "sarif" | "markdown";
 export const CHECK_FORMATS: readonly CheckFormat[] = ["text", "json", "sarif", "markdown"];
@@ -58,7 +60,9 @@ export function registerCheckCommand(program: Command): void {
           }
           throw err;
         }
-        process.stdout.write(`${renderCheck(result, opts.format)}\n`);
+        const { costSummary } = await import("../offline/cost");
+        const cost = costSummary(result.run, opts);
+        process.stdout.write(`${renderCheck(result, opts.format, cost)}\n`);
         if (countLevels(result.evaluation.violations).mandatory > 0) process.exitCode = 1;
       },
     );
@@ -87,9 +91,35 @@ export interface CheckSummary {
   readonly notApplicable: Record<string, number>;
   /** Exceptions the pack config grants, per policy. */
   readonly exceptions: (PolicyException & { readonly policy: string })[];
+  /** The stack's estimated monthly cost (fixed costs; `mlplat cost` for the breakdown and usage). */
+  readonly cost?: CheckCost;
 }
 
-export function checkDocument(result: CheckResult): CheckDocument {
+/** The estimate in `mlplat check --format json`: totals in exact USD, or why there is none. */
+export type CheckCost =
+  | {
+      readonly region: string;
+      readonly fixedUsd: string;
+      readonly usageUsd: string;
+      readonly totalUsd: string;
+      /** Resources without a price, not counted in the totals. */
+      readonly unpriced: number;
+    }
+  | { readonly unavailable: string };
+
+function checkCost(cost: CostSummary): CheckCost {
+  if ("unavailable" in cost) return { unavailable: cost.unavailable };
+  const e = cost.estimate;
+  return { region: e.region, ...e.totals, unpriced: e.unpriced.length };
+}
+
+/** The estimate as one line of text (without markup). */
+function costLine(cost: CostSummary): string {
+  if ("unavailable" in cost) return `Estimated monthly cost: not available (${cost.unavailable})`;
+  return `Estimated monthly cost: ${totalsLine(cost.estimate)}`;
+}
+
+export function checkDocument(result: CheckResult, cost?: CostSummary): CheckDocument {
   const { run, evaluation } = result;
   const counts = countLevels(evaluation.violations);
   const byPolicy: Record<string, number> = {};
@@ -110,20 +140,22 @@ export function checkDocument(result: CheckResult): CheckDocument {
       exceptions: evaluation.policies.flatMap((p) =>
         ((p.config.exceptions ?? []) as PolicyException[]).map((e) => ({ policy: p.policy.name, ...e })),
       ),
+      ...(cost === undefined ? {} : { cost: checkCost(cost) }),
     },
   };
 }
 
-export function renderCheck(result: CheckResult, format: CheckFormat): string {
+/** The check's report; with `cost`, the text, markdown and JSON reports also state the estimated monthly cost. */
+export function renderCheck(result: CheckResult, format: CheckFormat, cost?: CostSummary): string {
   switch (format) {
     case "json":
-      return JSON.stringify(checkDocument(result), null, 2);
+      return JSON.stringify(checkDocument(result, cost), null, 2);
     case "sarif":
       return JSON.stringify(sarifLog(result), null, 2);
     case "markdown":
-      return markdown(result);
+      return markdown(result, cost);
     case "text":
-      return text(result);
+      return text(result, cost);
   }
 }
 
@@ -137,7 +169,7 @@ function relative(file: string): string {
   return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel.split(path.sep).join("/");
 }
 
-function text(result: CheckResult): string {
+function text(result: CheckResult, cost?: CostSummary): string {
   const { run, evaluation } = result;
   const counts = countLevels(evaluation.violations);
   const config =
@@ -145,6 +177,7 @@ function text(result: CheckResult): string {
   const lines = [
     `Stack ${run.project}/${run.stack}: ${run.resources.length} resources, ${evaluation.policies.length} policies ` +
       `(${evaluation.pack.name}@${evaluation.pack.version}, ${config})`,
+    ...(cost === undefined ? [] : [costLine(cost)]),
   ];
   for (const v of evaluation.violations) {
     lines.push(`  ${v.level.padEnd(9)}  ${v.policy}  ${v.name} (${v.type})`, `             ${v.message}`);
@@ -158,7 +191,7 @@ function text(result: CheckResult): string {
   return lines.join("\n");
 }
 
-function markdown(result: CheckResult): string {
+function markdown(result: CheckResult, cost?: CostSummary): string {
   const { run, evaluation } = result;
   const counts = countLevels(evaluation.violations);
   const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
@@ -177,6 +210,9 @@ function markdown(result: CheckResult): string {
     head,
     "",
     `${run.resources.length} resources checked offline against \`${evaluation.pack.name}@${evaluation.pack.version}\` with ${config}.`,
+    ...(cost === undefined
+      ? []
+      : ["", `${costLine(cost)}. Breakdown: \`mlplat cost --stack ${run.stack} --format markdown\`.`]),
   ];
   if (evaluation.violations.length > 0) {
     lines.push("", "| level | policy | resource | message |", "| --- | --- | --- | --- |");
