@@ -1,8 +1,10 @@
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 
+import { athenaWorkgroupGuarded } from "./athena/workgroup-guarded";
 import { bedrockInvocationLogging } from "./bedrock/invocation-logging";
 import { bedrockInvokeScopedToModels } from "./bedrock/invoke-scoped-to-models";
 import { costBudgetExists } from "./cost/budget-exists";
+import { costEstimateWithinBudget } from "./cost/estimate-within-budget";
 import { costNotebookAutoStop } from "./cost/notebook-auto-stop";
 import { costVpcS3GatewayEndpoint } from "./cost/vpc-s3-gateway-endpoint";
 import { eksClusterControlPlaneLogging } from "./eks/cluster-control-plane-logging";
@@ -13,6 +15,8 @@ import { eksGpuNodeGroupScaleToZero } from "./eks/gpu-node-group-scale-to-zero";
 import { eksGpuNodeGroupSpot } from "./eks/gpu-node-group-spot";
 import { eksGpuNodeGroupTainted } from "./eks/gpu-node-group-tainted";
 import { eksNodeGroupInstanceAllowlist } from "./eks/node-group-instance-allowlist";
+import { glueDataCatalogEncrypted } from "./glue/data-catalog-encrypted";
+import { glueSecurityConfiguration } from "./glue/security-configuration";
 import { iamNoServiceWildcardOnAllResources } from "./iam/no-service-wildcard-on-all-resources";
 import { iamNoWildcardAction } from "./iam/no-wildcard-action";
 import { iamNoWriteOnAllResources } from "./iam/no-write-on-all-resources";
@@ -38,6 +42,8 @@ import { sagemakerInstanceTypeAllowlist } from "./sagemaker/instance-type-allowl
 import { sagemakerModelVpcIsolation } from "./sagemaker/model-vpc-isolation";
 import { sagemakerNotebookInstanceSecure } from "./sagemaker/notebook-instance-secure";
 import { sagemakerTrainingSpotCheckpoints } from "./sagemaker/training-spot-checkpoints";
+import { stepFunctionsLoggingAll } from "./stepfunctions/logging-all";
+import { stepFunctionsTracing } from "./stepfunctions/tracing";
 import { requiredTags } from "./tagging/required-tags";
 
 /** The pack's name, as `pulumi preview --policy-pack` reports it. */
@@ -90,4 +96,10 @@ export const POLICIES: Policies = [
   redshiftEncrypted,
   redshiftAuditLogging,
   redshiftRequireSsl,
+  glueDataCatalogEncrypted,
+  glueSecurityConfiguration,
+  athenaWorkgroupGuarded,
+  stepFunctionsLoggingAll,
+  stepFunctionsTracing,
+  costEstimateWithinBudget,
 ];

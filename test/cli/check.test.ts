@@ -221,8 +221,8 @@ const EXPECTED: [string, string, string][] = [
   ],
   [
     "cost-budget-exists",
-    "noncompliant-prod",
-    "The stack declares billable resources but no AWS Budget: nothing alerts anyone when its monthly cost runs over",
+    "nc-budget",
+    `Budget "nc-budget" does not guard the stack's monthly cost: no notifications, expected an alert (e.g. ACTUAL spend above 80% of the limit)`,
   ],
   [
     "cost-vpc-s3-gateway-endpoint",
@@ -274,6 +274,71 @@ const EXPECTED: [string, string, string][] = [
     "nc-rs-workgroup",
     `Redshift Serverless workgroup "nc-rs-workgroup" sets require_ssl to "false": set it to true`,
   ],
+  [
+    "glue-data-catalog-encrypted",
+    "nc-glue-db",
+    `CatalogDatabase "nc-glue-db" puts data into the Glue Data Catalog, but the stack declares no aws.glue.DataCatalogEncryptionSettings: the catalog's metadata and connection passwords are not encrypted with a KMS key`,
+  ],
+  [
+    "glue-data-catalog-encrypted",
+    "nc-glue-crawler",
+    `Crawler "nc-glue-crawler" puts data into the Glue Data Catalog, but the stack declares no aws.glue.DataCatalogEncryptionSettings: the catalog's metadata and connection passwords are not encrypted with a KMS key`,
+  ],
+  [
+    "glue-data-catalog-encrypted",
+    "nc-glue-job",
+    `Job "nc-glue-job" puts data into the Glue Data Catalog, but the stack declares no aws.glue.DataCatalogEncryptionSettings: the catalog's metadata and connection passwords are not encrypted with a KMS key`,
+  ],
+  [
+    "glue-security-configuration",
+    "nc-glue-job",
+    `Glue job "nc-glue-job" names no securityConfiguration: its S3 output, logs and job bookmarks are not encrypted with KMS`,
+  ],
+  [
+    "glue-security-configuration",
+    "nc-glue-security",
+    `Security configuration "nc-glue-security" encrypts S3 data with "SSE-S3": set encryptionConfiguration.s3Encryption.s3EncryptionMode to SSE-KMS with a kmsKeyArn`,
+  ],
+  [
+    "glue-security-configuration",
+    "nc-glue-security",
+    `Security configuration "nc-glue-security" encrypts CloudWatch logs with "DISABLED": set encryptionConfiguration.cloudwatchEncryption.cloudwatchEncryptionMode to SSE-KMS with a kmsKeyArn`,
+  ],
+  [
+    "glue-security-configuration",
+    "nc-glue-security",
+    `Security configuration "nc-glue-security" encrypts job bookmarks with "DISABLED": set encryptionConfiguration.jobBookmarksEncryption.jobBookmarksEncryptionMode to CSE-KMS with a kmsKeyArn`,
+  ],
+  [
+    "athena-workgroup-guarded",
+    "nc-athena",
+    `Workgroup "nc-athena" lets clients override its configuration (enforceWorkgroupConfiguration false): a query may then write unencrypted results elsewhere and ignore the cutoff`,
+  ],
+  [
+    "athena-workgroup-guarded",
+    "nc-athena",
+    `Workgroup "nc-athena" does not encrypt query results with KMS (encryptionOption "SSE_S3"): set resultConfiguration.encryptionConfiguration.encryptionOption to SSE_KMS with a kmsKeyArn`,
+  ],
+  [
+    "athena-workgroup-guarded",
+    "nc-athena",
+    `Workgroup "nc-athena" sets no bytesScannedCutoffPerQuery: one query may scan, and bill, every byte it can reach; set at most 1099511627776 bytes (1 TiB)`,
+  ],
+  [
+    "stepfunctions-logging-all",
+    "nc-training-workflow",
+    `State machine "nc-training-workflow" has no loggingConfiguration: set level "ALL", includeExecutionData true and a logDestination (a CloudWatch Logs group ARN ending in ":*")`,
+  ],
+  [
+    "stepfunctions-tracing",
+    "nc-training-workflow",
+    `State machine "nc-training-workflow" does not trace with X-Ray (tracingConfiguration.enabled is not set): set it to true`,
+  ],
+  [
+    "cost-estimate-within-budget",
+    "nc-budget",
+    'Estimated monthly cost $55,560.42 ($55,560.42 fixed + $0.00 usage, ap-northeast-2 prices) exceeds the budget of $10.00 (Budget "nc-budget"): lower the fixed costs `mlplat cost` lists, or raise the budget on purpose',
+  ],
 ];
 
 /** Production's pack config makes spot and scale-to-zero advisory: those violations are reported last. */
@@ -311,10 +376,11 @@ describe("mlplat check on the project's own stacks", () => {
     expect(Object.keys(doc.summary.policies)).toEqual(ALL_POLICIES);
   });
 
-  it("lists local's written exception with its id and reason", () => {
+  it("lists local's written exceptions with their ids and reasons", () => {
     const doc = JSON.parse(mlplat(["check", "--stack", "local", "--format", "json"]).stdout) as CheckJson;
     expect(doc.summary.exceptions.map((e) => [e.policy, e.id])).toEqual([
       ["s3-bucket-tls-only", "LOCAL-TLS-1"],
+      ["iam-no-write-on-all-resources", "PIPELINE-LOGS-1"],
     ]);
     expect(doc.summary.exceptions[0]?.reason).toContain("moto");
   });
@@ -405,7 +471,7 @@ describe("mlplat check on a deliberately non-compliant program (--program)", () 
     const out = runs.text?.stdout ?? "";
     expect(out).toMatch(
       new RegExp(
-        `^Stack noncompliant/prod: 26 resources, ${ALL_POLICIES.length} policies \\(mlplat-guardrails@0\\.1\\.0, policies/config/prod\\.json\\)$`,
+        `^Stack noncompliant/prod: 32 resources, ${ALL_POLICIES.length} policies \\(mlplat-guardrails@0\\.1\\.0, policies/config/prod\\.json\\)$`,
         "m",
       ),
     );

@@ -99,6 +99,9 @@ describe("locateProgram (--program)", () => {
     };
     expect(
       doc.violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy}: ${v.message}`),
-    ).toEqual([`kms-key-rotation: KMS key "fn-key" does not rotate: set enableKeyRotation to true`]);
+    ).toEqual([
+      `kms-key-rotation: KMS key "fn-key" does not rotate: set enableKeyRotation to true`,
+      "cost-budget-exists: The stack declares billable resources but no AWS Budget: nothing alerts anyone when its monthly cost runs over",
+    ]);
   });
 });

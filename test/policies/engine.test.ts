@@ -32,10 +32,15 @@ describe("enforcement levels", () => {
 
   it("skips disabled policies and reports remediate as mandatory", async () => {
     const lake = without(compliantLake(), "lake-data-policy");
+    // The fixture is a lake, not a whole stack: its missing budget is not what this test is about.
     const run = async (config: PolicyPackConfig) =>
-      (await evaluatePolicies(runOf(lake), pack, resolvePolicies(pack, config, "test"))).violations.map(
-        (v) => `${v.policy}:${v.level}`,
-      );
+      (
+        await evaluatePolicies(
+          runOf(lake),
+          pack,
+          resolvePolicies(pack, { "cost-budget-exists": "disabled", ...config }, "test"),
+        )
+      ).violations.map((v) => `${v.policy}:${v.level}`);
     expect(await run({ "s3-bucket-tls-only": "disabled" })).toEqual([]);
     expect(await run({ "s3-bucket-tls-only": "remediate" })).toEqual(["s3-bucket-tls-only:mandatory"]);
     expect(await run({ "s3-bucket-tls-only": "advisory" })).toEqual(["s3-bucket-tls-only:advisory"]);
@@ -104,6 +109,8 @@ describe("exceptions", () => {
               "s3-bucket-tls-only": {
                 exceptions: [{ id: "EXC-1", resource, reason: "accepted for this test" }],
               },
+              // The fixture is a lake, not a whole stack: its missing budget is not what this test is about.
+              "cost-budget-exists": "disabled",
             },
             "test",
           ),

@@ -58,6 +58,12 @@ describe("policy inventory", () => {
       ["redshift-encrypted", M, M, M],
       ["redshift-audit-logging", M, M, M],
       ["redshift-require-ssl", M, M, M],
+      ["glue-data-catalog-encrypted", M, M, M],
+      ["glue-security-configuration", M, M, M],
+      ["athena-workgroup-guarded", M, M, M],
+      ["stepfunctions-logging-all", M, M, M],
+      ["stepfunctions-tracing", M, M, M],
+      ["cost-estimate-within-budget", A, M, A],
     ];
     const column = (i: 1 | 2 | 3) => Object.fromEntries(table.map((row) => [row[0], row[i]]));
     expect({ dev: levelsIn("dev"), prod: levelsIn("prod"), local: levelsIn("local") }).toEqual({
@@ -89,7 +95,7 @@ describe("policy inventory", () => {
     }
   });
 
-  it("grants an exception only with an id and a written reason (local's TLS exception)", () => {
+  it("grants an exception only with an id and a written reason (local's TLS and pipeline-logs exceptions)", () => {
     const local = resolvePolicies(
       pack,
       readPackConfig(path.join(POLICY_PACK_DIR, "config", "local.json")),
@@ -106,6 +112,12 @@ describe("policy inventory", () => {
         reason: expect.stringContaining(
           "moto, which enforces bucket policies without their conditions",
         ) as string,
+      },
+      {
+        policy: "iam-no-write-on-all-resources",
+        id: "PIPELINE-LOGS-1",
+        resource: "*-pipeline-log-delivery",
+        reason: expect.stringContaining("which AWS offers on Resource '*' only") as string,
       },
     ]);
   });
