@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { QueryWorkgroup } from "../components/athena";
 import { BedrockAccess, BEDROCK_LOG_WRITER } from "../components/bedrock";
 import { CostGuardrails } from "../components/cost";
 import { DataLake } from "../components/data-lake";
 import { GpuNodeGroup, Karpenter, MlCluster } from "../components/eks";
+import { DataCatalog, type CatalogZone } from "../components/glue";
 import { InferenceFunction } from "../components/lambda-inference";
 import { Network } from "../components/network";
+import { MlPipeline } from "../components/pipeline";
 import { Warehouse } from "../components/redshift";
 import {
   ModelEndpoint,
@@ -44,6 +47,31 @@ export interface StackOutputs {
     zoneUris: pulumi.Output<Record<string, string>>;
   };
   eks?: { clusterName: string };
+  /** What `mlplat etl` runs and `mlplat query` reads. */
+  glue?: {
+    databaseNames: pulumi.Output<Record<CatalogZone, string>>;
+    jobName: pulumi.Output<string>;
+    crawlerName: pulumi.Output<string>;
+    securityConfigurationName: pulumi.Output<string>;
+    jobRoleArn: pulumi.Output<string>;
+    crawlerRoleArn: pulumi.Output<string>;
+    scriptUri: pulumi.Output<string>;
+  };
+  /** The workgroup `mlplat query` runs SQL through. */
+  athena?: {
+    workgroupName: pulumi.Output<string>;
+    outputLocation: pulumi.Output<string>;
+    namedQueryIds: pulumi.Output<Record<string, string>>;
+  };
+  /** What `mlplat pipeline run|status` starts and follows. */
+  pipeline?: {
+    stateMachineArn: pulumi.Output<string>;
+    stateMachineName: pulumi.Output<string>;
+    topicArn: pulumi.Output<string>;
+    logGroupName: pulumi.Output<string>;
+    roleArn: pulumi.Output<string>;
+    endpointName: string;
+  };
   warehouse?: {
     mode: string;
     endpointAddress: pulumi.Output<string>;
@@ -128,6 +156,43 @@ export function main(): StackOutputs {
     outputs.network = { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds };
   }
 
+  // The data catalog and its ETL job, and the workgroup that queries the catalog's tables.
+  let catalog: DataCatalog | undefined;
+  if (config.glue) {
+    catalog = new DataCatalog(
+      `${prefix}-data`,
+      { ...config.glue, lake, tags: { ...config.tags } },
+      providers,
+    );
+    outputs.glue = {
+      databaseNames: catalog.databaseNames,
+      jobName: catalog.jobName,
+      crawlerName: catalog.crawlerName,
+      securityConfigurationName: catalog.securityConfigurationName,
+      jobRoleArn: catalog.jobRoleArn,
+      crawlerRoleArn: catalog.crawlerRoleArn,
+      scriptUri: catalog.scriptUri,
+    };
+  }
+  if (config.athena) {
+    const queries = new QueryWorkgroup(
+      `${prefix}-queries`,
+      {
+        ...config.athena,
+        lake,
+        tables: catalog ? [catalog.etlTable] : [],
+        catalogKmsKeyArns: catalog ? [catalog.kmsKeyArn] : [],
+        tags: { ...config.tags },
+      },
+      providers,
+    );
+    outputs.athena = {
+      workgroupName: queries.workgroupName,
+      outputLocation: queries.outputLocation,
+      namedQueryIds: queries.namedQueryIds,
+    };
+  }
+
   if (config.sagemaker && network) {
     const tags = { ...config.tags };
     const training = new TrainingPlatform(
@@ -167,6 +232,34 @@ export function main(): StackOutputs {
         providers,
       );
       outputs.sagemaker.endpointName = model.endpointName;
+    }
+
+    // ETL -> training -> model -> endpoint, as one state machine.
+    if (config.pipeline && catalog) {
+      const endpointName = config.pipeline.endpointName ?? `${prefix}-pipeline`;
+      const pipeline = new MlPipeline(
+        `${prefix}-pipeline`,
+        {
+          ...config.pipeline.settings,
+          retry: { ...config.pipeline.settings.retry },
+          notificationEmails: [...config.pipeline.settings.notificationEmails],
+          lake,
+          glueJobName: catalog.jobName,
+          training,
+          serving,
+          endpointName,
+          tags,
+        },
+        providers,
+      );
+      outputs.pipeline = {
+        stateMachineArn: pipeline.stateMachineArn,
+        stateMachineName: pipeline.stateMachineName,
+        topicArn: pipeline.topicArn,
+        logGroupName: pipeline.logGroupName,
+        roleArn: pipeline.roleArn,
+        endpointName,
+      };
     }
   }
 

@@ -1,8 +1,11 @@
 import type { DataLakeArgs } from "../../components/data-lake/args";
+import type { QueryWorkgroupSettings } from "../../components/athena/args";
 import type { BedrockSettings } from "../../components/bedrock/args";
 import type { CostGuardrailSettings } from "../../components/cost/args";
 import type { InferenceFunctionSettings } from "../../components/lambda-inference/args";
+import type { DataCatalogSettings } from "../../components/glue/args";
 import type { NetworkArgs } from "../../components/network/args";
+import type { PipelineSettings } from "../../components/pipeline/args";
 import type { WarehouseSettings } from "../../components/redshift/args";
 
 export const ENVIRONMENTS = ["local", "dev", "staging", "prod"] as const;
@@ -17,6 +20,9 @@ export interface EnvironmentDefaults {
     readonly eks: boolean;
     readonly costGuardrails: boolean;
     readonly redshift: boolean;
+    readonly glue: boolean;
+    readonly athena: boolean;
+    readonly pipeline: boolean;
   };
   readonly dataLake: DataLakeArgs;
   readonly network: NetworkArgs;
@@ -33,6 +39,12 @@ export interface EnvironmentDefaults {
   readonly cost: Partial<CostGuardrailSettings>;
   /** Warehouse settings under the stack's own (data retention, audit-log retention). */
   readonly redshift: WarehouseSettings;
+  /** Catalog settings under the stack's own (log retention). */
+  readonly glue: DataCatalogSettings;
+  /** Query workgroup settings under the stack's own (the per-query cutoff). */
+  readonly athena: QueryWorkgroupSettings;
+  /** Pipeline settings under the stack's own (the integration pattern, log retention). */
+  readonly pipeline: PipelineSettings;
   /**
    * The emulator the stack deploys to; only `local` has one. `mlplat sandbox up` sets the running emulator's
    * URL in the stack's config.
@@ -62,6 +74,11 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
       costGuardrails: false,
       // moto has no Redshift Serverless.
       redshift: false,
+      // moto serves Glue, Athena and Step Functions, but LocalStack's open core does not: a stack that uses
+      // them on LocalStack's core fails at deploy. Switch them on with moto.
+      glue: false,
+      athena: false,
+      pipeline: false,
     },
     dataLake: {
       deletionPolicy: "retain",
@@ -73,6 +90,10 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     lambdaInference: { reservedConcurrency: 2, logRetentionDays: 7 },
     sagemakerEndpointMode: "serverless",
     redshift: { deletionPolicy: "destroy", auditLogRetentionDays: 7 },
+    // moto runs request-response and aws-sdk tasks, not .sync integrations: the pipeline polls there.
+    glue: { logRetentionDays: 7 },
+    athena: {},
+    pipeline: { integration: "poll", logRetentionDays: 7 },
     cost: {},
     emulator: { endpoint: DEFAULT_EMULATOR_ENDPOINT },
   },
@@ -85,6 +106,9 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
       eks: false,
       costGuardrails: true,
       redshift: false,
+      glue: false,
+      athena: false,
+      pipeline: false,
     },
     dataLake: {
       deletionPolicy: "retain",
@@ -96,6 +120,9 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     lambdaInference: { reservedConcurrency: 5, logRetentionDays: 30 },
     sagemakerEndpointMode: "serverless",
     redshift: { deletionPolicy: "retain", auditLogRetentionDays: 30 },
+    glue: { logRetentionDays: 30 },
+    athena: {},
+    pipeline: { integration: "sync", logRetentionDays: 30 },
     // A shared dev account: its budget filters on Project and Environment, so dev's alerts count dev's spend.
     cost: {
       monthlyLimitUsd: 50,
@@ -112,6 +139,9 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
       eks: false,
       costGuardrails: true,
       redshift: false,
+      glue: false,
+      athena: false,
+      pipeline: false,
     },
     dataLake: {
       deletionPolicy: "retain",
@@ -122,6 +152,9 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     lambdaInference: { reservedConcurrency: 10, logRetentionDays: 90 },
     sagemakerEndpointMode: "instances",
     redshift: { deletionPolicy: "retain", auditLogRetentionDays: 90 },
+    glue: { logRetentionDays: 90 },
+    athena: {},
+    pipeline: { integration: "sync", logRetentionDays: 90 },
     cost: {
       monthlyLimitUsd: 300,
       scopeTagKeys: ["Project", "Environment"],
@@ -137,6 +170,9 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
       eks: false,
       costGuardrails: true,
       redshift: false,
+      glue: false,
+      athena: false,
+      pipeline: false,
     },
     dataLake: {
       deletionPolicy: "protect",
@@ -148,6 +184,10 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     lambdaInference: { reservedConcurrency: 50, logRetentionDays: 365 },
     sagemakerEndpointMode: "instances",
     redshift: { deletionPolicy: "protect", auditLogRetentionDays: 365 },
+    // A production query may scan 100 GiB (about $0.50 at $5 per TB) before Athena cuts it off.
+    glue: { logRetentionDays: 365 },
+    athena: { bytesScannedCutoffPerQuery: 100 * 1024 ** 3 },
+    pipeline: { integration: "sync", logRetentionDays: 365 },
     // No default limit: a production stack states what it may spend. Production owns the account's cost
     // allocation tags, and is told about anomalies and forecasts, not only about money already spent.
     cost: {

@@ -1,6 +1,25 @@
 import { z } from "zod";
 
 import {
+  resolveQueryWorkgroupSettings,
+  validateQueryWorkgroupSettings,
+  type QueryWorkgroupSettings,
+  type ResolvedQueryWorkgroupSettings,
+} from "../../components/athena/args";
+import {
+  resolveDataCatalogSettings,
+  validateDataCatalogSettings,
+  type DataCatalogSettings,
+  type ResolvedDataCatalogSettings,
+} from "../../components/glue/args";
+import {
+  resolvePipelineSettings,
+  validatePipelineSettings,
+  type PipelineSettings,
+  type ResolvedPipelineSettings,
+} from "../../components/pipeline/args";
+import { ENDPOINT_NAME as SAGEMAKER_ENDPOINT_NAME } from "../../components/pipeline/definition";
+import {
   resolveBedrockSettings,
   validateBedrockSettings,
   type BedrockSettings,
@@ -98,6 +117,9 @@ export interface StackConfig {
     readonly eks: boolean;
     readonly costGuardrails: boolean;
     readonly redshift: boolean;
+    readonly glue: boolean;
+    readonly athena: boolean;
+    readonly pipeline: boolean;
   };
   readonly dataLake: ResolvedDataLakeArgs;
   /** The platform's VPC, declared when a capability that runs in it is on. */
@@ -115,6 +137,16 @@ export interface StackConfig {
   };
   /** Set when `features.lambdaInference` is on. */
   readonly lambdaInference?: ResolvedInferenceFunctionSettings;
+  /** Set when `features.glue` is on: the data catalog and the ETL job. */
+  readonly glue?: ResolvedDataCatalogSettings;
+  /** Set when `features.athena` is on: the query workgroup. */
+  readonly athena?: ResolvedQueryWorkgroupSettings;
+  /** Set when `features.pipeline` is on: the Step Functions ML pipeline. */
+  readonly pipeline?: {
+    readonly settings: ResolvedPipelineSettings;
+    /** The SageMaker endpoint the pipeline deploys to. @default `<project>-<stack>-pipeline` */
+    readonly endpointName?: string;
+  };
   /** Set when `features.redshift` is on: the warehouse. */
   readonly redshift?: ResolvedWarehouseSettings;
   /** Set when `features.costGuardrails` is on: the stack's budget and its alerts. */
@@ -173,6 +205,9 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     eks: feature("eks"),
     costGuardrails: feature("costGuardrails"),
     redshift: feature("redshift"),
+    glue: feature("glue"),
+    athena: feature("athena"),
+    pipeline: feature("pipeline"),
   };
   const networkInput = withoutFlagged(
     asRecord(input.network),
@@ -212,6 +247,28 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
           : {}),
       }
     : undefined;
+  const section = (key: string): Record<string, unknown> =>
+    withoutFlagged(asRecord(input[key]), `${NAMESPACE}:${key}`, flagged);
+  const glue = features.glue
+    ? resolveDataCatalogSettings({ ...defaults.glue, ...(section("glue") as DataCatalogSettings) })
+    : undefined;
+  const athena = features.athena
+    ? resolveQueryWorkgroupSettings({ ...defaults.athena, ...(section("athena") as QueryWorkgroupSettings) })
+    : undefined;
+  const pipelineInput = section("pipeline");
+  const pipeline = features.pipeline
+    ? {
+        settings: resolvePipelineSettings({
+          notificationEmails: ownerEmails(tags),
+          ...defaults.pipeline,
+          ...(pipelineInput as PipelineSettings),
+          retry: { ...defaults.pipeline.retry, ...asRecord(pipelineInput.retry) },
+        }),
+        ...(typeof pipelineInput.endpointName === "string"
+          ? { endpointName: pipelineInput.endpointName }
+          : {}),
+      }
+    : undefined;
   const redshift = features.redshift
     ? resolveWarehouseSettings({
         ...defaults.redshift,
@@ -243,6 +300,9 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
         ])
       : []),
     ...(redshift ? warehouseNetworkRules(redshift, network) : []),
+    ...(glue ? prefixIssues(`${NAMESPACE}:glue`, validateDataCatalogSettings(glue)) : []),
+    ...(athena ? prefixIssues(`${NAMESPACE}:athena`, validateQueryWorkgroupSettings(athena)) : []),
+    ...(pipeline ? pipelineIssues(pipeline) : []),
     ...(cost ? prefixIssues(`${NAMESPACE}:cost`, costIssues(cost, tags, flagged)) : []),
     ...featureRules(features),
     ...environmentRules(environment, dataLake, asRecord(input.tags)),
@@ -266,10 +326,19 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     ...(bedrock ? { bedrock } : {}),
     ...(lambdaInference ? { lambdaInference } : {}),
     ...(eks ? { eks } : {}),
+    ...(glue ? { glue } : {}),
+    ...(athena ? { athena } : {}),
+    ...(pipeline ? { pipeline } : {}),
     ...(redshift ? { redshift } : {}),
     ...(cost ? { cost } : {}),
     ...(endpoint !== undefined ? { emulator: { endpoint: endpoint.replace(/\/+$/, "") } } : {}),
   };
+}
+
+/** The Owner tag, as a list of one address when it is an email address: where alerts go by default. */
+function ownerEmails(tags: Readonly<Record<string, string>>): string[] {
+  const owner = tags.Owner;
+  return owner !== undefined && /^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$/.test(owner) ? [owner] : [];
 }
 
 /**
@@ -283,14 +352,25 @@ function costSettings(
   flagged: Set<string>,
 ): ResolvedCostGuardrailSettings {
   const own = withoutFlagged(asRecord(input), `${NAMESPACE}:cost`, flagged) as Partial<CostGuardrailSettings>;
-  const owner = tags.Owner;
-  const ownerEmail = owner !== undefined && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(owner) ? [owner] : [];
   return resolveCostGuardrailSettings({
-    alertEmails: ownerEmail,
+    alertEmails: ownerEmails(tags),
     ...defaults.cost,
     ...own,
     anomalyMonitoring: { ...defaults.cost.anomalyMonitoring, ...own.anomalyMonitoring },
   } as CostGuardrailSettings);
+}
+
+/** The pipeline's settings, and the endpoint it deploys to. */
+function pipelineIssues(pipeline: NonNullable<StackConfig["pipeline"]>): ValidationIssue[] {
+  const issues = prefixIssues(`${NAMESPACE}:pipeline`, validatePipelineSettings(pipeline.settings));
+  if (pipeline.endpointName !== undefined && !SAGEMAKER_ENDPOINT_NAME.test(pipeline.endpointName)) {
+    issues.push({
+      path: `${NAMESPACE}:pipeline.endpointName`,
+      value: pipeline.endpointName,
+      expected: "a SageMaker endpoint name: 1 to 63 letters, digits and single hyphens",
+    });
+  }
+  return issues;
 }
 
 /** Redshift Serverless needs subnets in three Availability Zones; say so before anything is declared. */
@@ -327,20 +407,37 @@ function costIssues(
 
 /** Capabilities that need another one. */
 function featureRules(features: StackConfig["features"]): ValidationIssue[] {
-  if (features.dataLake) return [];
+  const missing = (["sagemaker", "glue"] as const).filter((key) => !features[key]);
+  const pipeline: ValidationIssue[] =
+    features.pipeline && missing.length > 0
+      ? [
+          {
+            path: `${NAMESPACE}:features.pipeline`,
+            value: true,
+            expected: `false while ${missing.map((k) => `${NAMESPACE}:features.${k}`).join(" and ")} ${missing.length > 1 ? "are" : "is"} false: the pipeline runs the Glue ETL job, then trains and deploys with SageMaker`,
+          },
+        ]
+      : [];
+  if (features.dataLake) return pipeline;
   const needsLake = {
     sagemaker: "training reads from and writes to the lake",
     bedrock: "invocation logs are delivered to the lake",
     lambdaInference: "the function loads its model from the lake",
     redshift: "the warehouse loads from and unloads to the lake",
+    glue: "the catalog describes the lake's zones and the ETL job reads and writes them",
+    athena: "queries read the lake and write their results to it",
+    pipeline: "the pipeline's jobs read and write the lake",
   } as const;
-  return (Object.keys(needsLake) as (keyof typeof needsLake)[])
-    .filter((key) => features[key])
-    .map((key) => ({
-      path: `${NAMESPACE}:features.${key}`,
-      value: true,
-      expected: `false while ${NAMESPACE}:features.dataLake is false: ${needsLake[key]}`,
-    }));
+  return [
+    ...pipeline,
+    ...(Object.keys(needsLake) as (keyof typeof needsLake)[])
+      .filter((key) => features[key])
+      .map((key) => ({
+        path: `${NAMESPACE}:features.${key}`,
+        value: true,
+        expected: `false while ${NAMESPACE}:features.dataLake is false: ${needsLake[key]}`,
+      })),
+  ];
 }
 
 const ENDPOINT_NAME = /^[a-z0-9](-?[a-z0-9]){0,19}$/;

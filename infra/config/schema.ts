@@ -44,6 +44,9 @@ export const FeaturesSchema = z.strictObject({
   eks: z.boolean({ error: "true or false" }).optional(),
   costGuardrails: z.boolean({ error: "true or false" }).optional(),
   redshift: z.boolean({ error: "true or false" }).optional(),
+  glue: z.boolean({ error: "true or false" }).optional(),
+  athena: z.boolean({ error: "true or false" }).optional(),
+  pipeline: z.boolean({ error: "true or false" }).optional(),
 });
 
 export const EksConfigSchema = z.strictObject({
@@ -173,6 +176,46 @@ export const DataLakeConfigSchema = z.strictObject({
   kmsKeyDeletionWindowDays: days.optional(),
 });
 
+export const GlueConfigSchema = z.strictObject({
+  crawlerSchedule: text.optional(),
+  workerType: z.enum(["G.1X", "G.2X", "G.4X", "G.8X"], { error: "one of G.1X, G.2X, G.4X, G.8X" }).optional(),
+  numberOfWorkers: count.optional(),
+  jobTimeoutMinutes: count.optional(),
+  glueVersion: text.optional(),
+  maxRetries: count.optional(),
+  sourceFormat: z.enum(["json", "csv"], { error: "one of json, csv" }).optional(),
+  dataset: text.optional(),
+  timestampColumn: text.optional(),
+  logRetentionDays: days.optional(),
+  manageCatalogEncryption: flag.optional(),
+  externalCatalogKeyArn: text.optional(),
+});
+
+export const AthenaConfigSchema = z.strictObject({
+  bytesScannedCutoffPerQuery: z.number({ error: "a number of bytes" }).optional(),
+  engineVersion: text.optional(),
+  publishCloudwatchMetrics: flag.optional(),
+});
+
+export const PipelineConfigSchema = z.strictObject({
+  integration: z.enum(["sync", "poll"], { error: "one of sync, poll" }).optional(),
+  endpointName: text.optional(),
+  pollSeconds: count.optional(),
+  etlTimeoutMinutes: count.optional(),
+  logRetentionDays: days.optional(),
+  notificationEmails: z.array(text, { error: "a list of email addresses" }).optional(),
+  retry: z
+    .strictObject({
+      maxAttempts: count.optional(),
+      trainingMaxAttempts: count.optional(),
+      intervalSeconds: count.optional(),
+      backoffRate: z.number({ error: "a number" }).optional(),
+      maxDelaySeconds: count.optional(),
+      jitter: flag.optional(),
+    })
+    .optional(),
+});
+
 export const RedshiftConfigSchema = z.strictObject({
   mode: z.enum(["serverless", "provisioned"], { error: "one of serverless, provisioned" }).optional(),
   baseCapacityRpus: count.optional(),
@@ -233,6 +276,9 @@ export const StackConfigSchema = z.strictObject({
   bedrock: BedrockConfigSchema.optional(),
   lambdaInference: LambdaInferenceConfigSchema.optional(),
   eks: EksConfigSchema.optional(),
+  glue: GlueConfigSchema.optional(),
+  athena: AthenaConfigSchema.optional(),
+  pipeline: PipelineConfigSchema.optional(),
   redshift: RedshiftConfigSchema.optional(),
   cost: CostConfigSchema.optional(),
   emulator: EmulatorConfigSchema.optional(),

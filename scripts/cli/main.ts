@@ -2,7 +2,10 @@ import { Command, CommanderError } from "commander";
 
 import { formatIssue, isValidationError } from "../../components/validation";
 import { registerCheckCommand } from "./commands/check";
+import { registerCostCommand } from "./commands/cost";
+import { registerDataCommands } from "./commands/data";
 import { registerLakeCommand } from "./commands/lake";
+import { registerPipelineCommands } from "./commands/pipeline";
 import { registerPlanCommand } from "./commands/plan";
 import { registerSageMakerCommands } from "./commands/sagemaker";
 import { registerSandboxCommand } from "./commands/sandbox";
@@ -17,9 +20,12 @@ export { UsageError } from "./errors";
 const COMMANDS: readonly ((program: Command) => void)[] = [
   registerPlanCommand,
   registerCheckCommand,
+  registerCostCommand,
   registerSandboxCommand,
   registerLakeCommand,
   registerSageMakerCommands,
+  registerDataCommands,
+  registerPipelineCommands,
   registerSpendCommand,
 ];
 

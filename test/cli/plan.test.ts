@@ -64,7 +64,7 @@ describe("mlplat plan", () => {
         "config:",
         "  aws:region: ap-northeast-2",
         "  mlplat:environment: dev",
-        "  mlplat:tags: { Project: p, CostCenter: c, Owner: o }",
+        "  mlplat:tags: { Project: p, CostCenter: c, Owner: o@example.com }",
         "  mlplat:dataLake:",
         "    lifecycle:",
         "      rawToInfrequentAccessDays: 30",

@@ -7,9 +7,26 @@ import { evaluatePolicies, resolvePolicies } from "../../scripts/cli/offline/pol
 
 import { configProblems, resource, runStack, stackConfig } from "../harness";
 
+/** Dev's settings with EKS switched on: dev leaves it off, as an idle cluster breaks dev's $15 idle target. */
+function devWithEks(): Record<string, unknown> {
+  const features = JSON.parse(stackConfig("dev").config["mlplat:features"] ?? "{}") as Record<
+    string,
+    unknown
+  >;
+  return { "mlplat:features": { ...features, eks: true } };
+}
+
 describe("EKS in the stacks", () => {
-  it("declares dev's private cluster in the platform's subnets and its spot GPU group", async () => {
+  it("leaves EKS off in dev, whose idle cost must stay small", async () => {
     const run = await runStack("dev");
+    expect(run.resources.filter((r) => r.type.startsWith("eks:") || r.type.startsWith("aws:eks/"))).toEqual(
+      [],
+    );
+    expect(run.outputs.eks).toBeUndefined();
+  });
+
+  it("declares dev's private cluster in the platform's subnets and its spot GPU group, at zero nodes", async () => {
+    const run = await runStack("dev", devWithEks());
     expect(resource(run, "eks:index:Cluster", "mlplat-dev-ml-cluster").inputs).toMatchObject({
       name: "mlplat-dev-ml",
       version: "1.34",
@@ -23,7 +40,7 @@ describe("EKS in the stacks", () => {
     expect(resource(run, "aws:eks/nodeGroup:NodeGroup", "mlplat-dev-gpu-spot").inputs).toMatchObject({
       clusterName: "mlplat-dev-ml",
       capacityType: "SPOT",
-      scalingConfig: { minSize: 0, desiredSize: 2, maxSize: 10 },
+      scalingConfig: { minSize: 0, desiredSize: 0, maxSize: 10 },
     });
     expect(resource(run, "aws:kms/key:Key", "mlplat-dev-ml-secrets-key").protect).toBeUndefined();
     expect(run.outputs.eks).toEqual({ clusterName: "mlplat-dev-ml" });
@@ -40,6 +57,7 @@ describe("EKS in the stacks", () => {
   it("reports EKS config problems with their keys", () => {
     expect(
       configProblems("dev", {
+        ...devWithEks(),
         "mlplat:eks": {
           version: "1.29",
           publicAccessCidrs: ["0.0.0.0/0"],
@@ -60,6 +78,7 @@ describe("EKS with Karpenter", () => {
   it("replaces the GPU node group with Karpenter and passes dev's policy pack", async () => {
     const eks = JSON.parse(stackConfig("dev").config["mlplat:eks"] ?? "{}") as Record<string, unknown>;
     const run = await runStack("dev", {
+      ...devWithEks(),
       "mlplat:eks": { ...eks, karpenter: { enabled: true, gpuLimit: 4 } },
     });
     expect(run.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup").map((r) => r.name)).toEqual([
@@ -84,6 +103,7 @@ describe("EKS with Karpenter", () => {
     const eks = JSON.parse(stackConfig("dev").config["mlplat:eks"] ?? "{}") as Record<string, unknown>;
     expect(
       configProblems("dev", {
+        ...devWithEks(),
         "mlplat:eks": { ...eks, karpenter: { enabled: true, gpuInstanceFamilies: ["m5"], gpuLimit: 0 } },
       }),
     ).toEqual([
