@@ -268,3 +268,67 @@ export const LOGS_VENDED_DELIVERY = [
   "logs:DescribeResourcePolicies",
   "logs:DescribeLogGroups",
 ] as const;
+
+/**
+ * Register an EC2 instance with Systems Manager (the SSM Agent's heartbeat). Granted on the account's EC2
+ * instance ARNs: the agent reports for the instance it runs on.
+ */
+export const SSM_INSTANCE_REGISTRATION = ["ssm:UpdateInstanceInformation"] as const;
+
+/**
+ * Session Manager's channels, opened by the SSM Agent on the instance (shell access without SSH or a key
+ * pair). AWS offers these only on `*` (their only conditions are the source instance's ARN), and all four
+ * write, so the role policy that holds them needs a written exception to `iam-no-write-on-all-resources`.
+ * The least an instance needs for Session Manager, instead of AmazonSSMManagedInstanceCore (which adds Run
+ * Command's ec2messages, State Manager, inventory, patching and parameter reads).
+ */
+export const SSM_SESSION_CHANNELS = [
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+] as const;
+
+/**
+ * Connect to an Aurora or RDS database as a database user with an IAM authentication token; granted on the
+ * `dbuser:` ARN of one cluster (its resource id) and one user name.
+ */
+export const RDS_IAM_CONNECT = ["rds-db:connect"] as const;
+
+/** Read online feature vectors: one item, several at once, or an entity's groups; granted on the features table. */
+export const DYNAMODB_FEATURES_READ = [
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+] as const;
+
+/** Write (replace) feature vectors, one item per call; deleting is not part of writing (TTL expires them). */
+export const DYNAMODB_FEATURES_WRITE = ["dynamodb:PutItem"] as const;
+
+/**
+ * Record training runs and read them back: create a run, update its status and metrics, get one, list an
+ * experiment's runs or (through the index) a model's; granted on the runs table and its indexes.
+ */
+export const DYNAMODB_RUNS_RECORD = [
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:GetItem",
+  "dynamodb:Query",
+] as const;
+
+/**
+ * Read a DynamoDB table encrypted with a customer-managed key: DynamoDB decrypts the table key with the
+ * caller's permissions; granted on the key, narrowed to calls made through DynamoDB (`kms:ViaService`).
+ */
+export const KMS_DYNAMODB_READ = ["kms:Decrypt", "kms:DescribeKey"] as const;
+
+/** Read and write such a table: DynamoDB may also make and encrypt a table key for the caller; as above. */
+export const KMS_DYNAMODB_WRITE = [
+  "kms:Decrypt",
+  "kms:Encrypt",
+  "kms:GenerateDataKey",
+  "kms:DescribeKey",
+] as const;
+
+/** Let EventBridge start executions of one state machine (the ETL trigger's target role, its only permission). */
+export const ETL_TRIGGER_START_EXECUTION = ["states:StartExecution"] as const;

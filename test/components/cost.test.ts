@@ -252,7 +252,7 @@ describe("free, unpriced and partly priced resources", () => {
     const e = estimateCost(
       [
         planned("aws:iam/role:Role", "role", {}),
-        planned("aws:rds/cluster:Cluster", "db", { engine: "aurora-postgresql" }),
+        planned("aws:neptune/cluster:Cluster", "db", { engine: "neptune" }),
       ],
       { region: "ap-northeast-2" },
     );
@@ -260,11 +260,11 @@ describe("free, unpriced and partly priced resources", () => {
     expect(only(e, "role").reason).toMatch(/IAM/);
     expect(e.unpriced).toEqual([
       {
-        urn: `${STACK}aws:rds/cluster:Cluster::db`,
+        urn: `${STACK}aws:neptune/cluster:Cluster::db`,
         name: "db",
-        type: "aws:rds/cluster:Cluster",
+        type: "aws:neptune/cluster:Cluster",
         reason:
-          "no price rule for aws:rds/cluster:Cluster (components/catalog/cost/rules.ts) and not listed as free (components/catalog/pricing/free.json)",
+          "no price rule for aws:neptune/cluster:Cluster (components/catalog/cost/rules.ts) and not listed as free (components/catalog/pricing/free.json)",
       },
     ]);
     expect(e.free).toEqual({ "aws:iam/role:Role": 1 });
@@ -362,7 +362,7 @@ describe("usage profiles", () => {
       "lambda[0].requests: got -1, expected a number of requests >= 0",
       "lambda[0].memory: got 512, expected no such key: known keys here are resource, requests, averageDurationMs",
       "s3[0].storageGb.GLACIER_DEEP: got 5, expected no such key: known keys here are STANDARD, INTELLIGENT_TIERING, STANDARD_IA, ONEZONE_IA, GLACIER_IR, GLACIER, DEEP_ARCHIVE",
-      "lambdas: got [], expected no such key: known keys here are version, description, bedrock, bedrockGuardrails, lambda, s3, cloudwatchLogs, kms, sqs, sns, secretsManager, natGateways, vpcEndpoints, athena, glueJobs, glueCrawlers, stepFunctions, redshiftServerless, redshiftManagedStorage, sagemakerServerless, sagemakerTraining, sagemakerProcessing, eksNodes, ecr, scheduler",
+      "lambdas: got [], expected no such key: known keys here are version, description, bedrock, bedrockGuardrails, lambda, s3, cloudwatchLogs, kms, sqs, sns, secretsManager, natGateways, vpcEndpoints, athena, glueJobs, glueCrawlers, emrServerless, stepFunctions, redshiftServerless, redshiftManagedStorage, sagemakerServerless, sagemakerTraining, sagemakerProcessing, eksNodes, ecr, scheduler, auroraServerless, auroraStorage, efs, dynamodb",
     ]);
     expect(usageProblems("lambda: [")[0]).toMatch(/^\(file\): got nothing, expected valid YAML or JSON: /);
   });

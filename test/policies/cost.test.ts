@@ -91,12 +91,9 @@ describe("cost-estimate-within-budget", () => {
   });
 
   it("does not call an estimate with unpriced resources within budget, unless told to ignore them", async () => {
-    const resources = [
-      ...platform(),
-      declared("aws:rds/cluster:Cluster", "db", { engine: "aurora-postgresql" }),
-    ];
+    const resources = [...platform(), declared("aws:neptune/cluster:Cluster", "db", { engine: "neptune" })];
     expect(await messagesOf(resources)).toEqual([
-      'Estimated monthly cost $195.91 ($195.91 fixed + $0.00 usage, ap-northeast-2 prices) is within the budget of $300.00 (Budget "monthly"), but 1 resource is not priced (db (aws:rds/cluster:Cluster)), so the stack cannot be shown to stay within it: add their prices to components/catalog/pricing/ap-northeast-2.json',
+      'Estimated monthly cost $195.91 ($195.91 fixed + $0.00 usage, ap-northeast-2 prices) is within the budget of $300.00 (Budget "monthly"), but 1 resource is not priced (db (aws:neptune/cluster:Cluster)), so the stack cannot be shown to stay within it: add their prices to components/catalog/pricing/ap-northeast-2.json',
     ]);
     expect(await messagesOf(resources, { unpriced: "ignore" })).toEqual([]);
   });

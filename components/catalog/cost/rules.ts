@@ -440,6 +440,93 @@ const glueCrawler: Rule = (ctx) => {
   ctx.charge("usage", "crawler runs", "glue.crawler", undefined, fromNumber(use.dpuHours), "DPU-hours");
 };
 
+/** EMR Serverless bills the workers' vCPU, memory and extra storage while they run; nothing while stopped. */
+const emrServerlessApplication: Rule = (ctx) => {
+  const inputs = ctx.resource.inputs;
+  if (list(inputs.initialCapacities).length > 0) {
+    ctx.note(
+      "pre-initialized capacity bills while the application is started: add its hours to the usage profile",
+    );
+  }
+  if (record(inputs.autoStopConfiguration).enabled === false) {
+    ctx.note("auto-stop is off: a started application bills its pre-initialized capacity until stopped");
+  }
+  if (text(inputs.architecture) === "ARM64")
+    ctx.note("ARM64 workers cost about 20% less than the x86_64 rate priced here");
+  const use = ctx.usage("emrServerless");
+  if (use === undefined) {
+    noFixedCharge(ctx, "emrServerless");
+    return;
+  }
+  ctx.charge(
+    "usage",
+    "worker vCPU",
+    "emr.serverlessVcpu",
+    undefined,
+    fromNumber(use.vcpuHours),
+    "vCPU-hours",
+  );
+  ctx.charge(
+    "usage",
+    "worker memory",
+    "emr.serverlessMemory",
+    undefined,
+    fromNumber(use.memoryGbHours),
+    "GB-hours",
+  );
+  if (use.storageGbHours !== undefined) {
+    ctx.charge(
+      "usage",
+      "worker storage above 20 GB",
+      "emr.serverlessStorage",
+      undefined,
+      fromNumber(use.storageGbHours),
+      "GB-hours",
+    );
+  }
+};
+
+/**
+ * An Auto Scaling group: its desired instances, every hour, at the first instance type of a mixed instances
+ * policy; spot when the policy runs no on-demand capacity. Scaled-out hours are usage (the profile's eksNodes
+ * section prices EC2 instance-hours of any group).
+ */
+const autoScalingGroup: Rule = (ctx) => {
+  const inputs = ctx.resource.inputs;
+  const desired = whole(inputs.desiredCapacity) ?? whole(inputs.minSize) ?? 0;
+  if (desired === 0) {
+    ctx.note(
+      `desiredCapacity 0: no instances run until it scales out (up to ${whole(inputs.maxSize) ?? "?"}); ` +
+        "price scaled-out instance hours in the usage profile's eksNodes section",
+    );
+    return;
+  }
+  const policy = record(inputs.mixedInstancesPolicy);
+  const overrides = list(record(policy.launchTemplate).overrides);
+  const type = text(record(overrides[0]).instanceType);
+  if (type === undefined) {
+    ctx.missing("ec2.instance", "the instance type comes from a launch template this estimate does not read");
+    return;
+  }
+  const distribution = record(policy.instancesDistribution);
+  const spot =
+    (whole(distribution.onDemandBaseCapacity) ?? 0) === 0 &&
+    whole(distribution.onDemandPercentageAboveBaseCapacity) === 0;
+  ctx.charge(
+    "fixed",
+    `${desired} x ${type} ${spot ? "spot (on-demand price less the assumed spot saving)" : "on-demand"} at desired capacity`,
+    "ec2.instance",
+    type,
+    monthOf(desired),
+    "instance-hours",
+    spot ? "ec2.spotSaving" : undefined,
+  );
+  ctx.missing(
+    "ec2.ebsVolume",
+    "the instances' volumes come from a launch template this estimate does not read",
+  );
+};
+
 const stateMachine: Rule = (ctx) => {
   const express = ctx.resource.inputs.type === "EXPRESS";
   const use = ctx.usage("stepFunctions");
@@ -654,6 +741,170 @@ const schedule: Rule = (ctx) => {
   );
 };
 
+/**
+ * A DynamoDB table: provisioned capacity (table and indexes) by the hour; on-demand requests, storage and
+ * continuous backups from the usage profile's dynamodb section, whose figures include the table's indexes.
+ */
+const dynamodbTable: Rule = (ctx) => {
+  const inputs = ctx.resource.inputs;
+  const provisioned = inputs.billingMode === "PROVISIONED";
+  if (provisioned) {
+    const parts = [inputs, ...list(inputs.globalSecondaryIndexes).map(record)];
+    for (const [kind, key, unit] of [
+      ["read", "dynamodb.provisionedRead", "RCU-hours"],
+      ["write", "dynamodb.provisionedWrite", "WCU-hours"],
+    ] as const) {
+      const units = parts.reduce((n, p) => n + (whole(p[`${kind}Capacity`]) ?? 0), 0);
+      ctx.charge(
+        "fixed",
+        `${units} provisioned ${kind} capacity units`,
+        key,
+        undefined,
+        monthOf(units),
+        unit,
+      );
+    }
+  }
+  const use = ctx.usage("dynamodb");
+  if (use === undefined) {
+    if (!provisioned) noFixedCharge(ctx, "dynamodb");
+    else ctx.note("storage and backups are priced from the usage profile's dynamodb section");
+    return;
+  }
+  if (!provisioned) {
+    const reads = fromNumber(use.readRequestUnits ?? 0);
+    const writes = fromNumber(use.writeRequestUnits ?? 0);
+    ctx.charge("usage", "on-demand reads", "dynamodb.onDemandReads", undefined, reads, "read request units");
+    ctx.charge(
+      "usage",
+      "on-demand writes",
+      "dynamodb.onDemandWrites",
+      undefined,
+      writes,
+      "write request units",
+    );
+  } else if (use.readRequestUnits !== undefined || use.writeRequestUnits !== undefined) {
+    ctx.note("provisioned capacity is charged by the hour: the profile's request units are not priced");
+  }
+  const storage = fromNumber(use.storageGb ?? 0);
+  ctx.note("the account's first 25 GB of table storage a month are free, not deducted here");
+  ctx.charge("usage", "table storage", "dynamodb.storage", undefined, storage, "GB-months");
+  if (record(inputs.pointInTimeRecovery).enabled === true) {
+    ctx.charge(
+      "usage",
+      "continuous backups (point-in-time recovery)",
+      "dynamodb.pitr",
+      undefined,
+      storage,
+      "GB-months",
+    );
+  }
+};
+
+/** The Aurora cluster an instance belongs to: through its property dependency, else by identifier. */
+function auroraClusterOf(ctx: RuleContext): PlannedResource | undefined {
+  const CLUSTER = "aws:rds/cluster:Cluster";
+  for (const urn of ctx.resource.propertyDependencies?.clusterIdentifier ?? []) {
+    const found = ctx.resources.get(urn);
+    if (found?.type === CLUSTER) return found;
+  }
+  const id = ctx.resource.inputs.clusterIdentifier;
+  return [...ctx.resources.values()].find((r) => r.type === CLUSTER && r.inputs.clusterIdentifier === id);
+}
+
+/**
+ * An Aurora instance. Aurora Serverless v2 (`db.serverless`) bills ACU-hours: the usage profile's
+ * auroraServerless section when given, else the cluster's minimum capacity all month (none when it is 0:
+ * the instance pauses while idle). Provisioned instance classes are not in the catalog.
+ */
+const auroraInstance: Rule = (ctx) => {
+  const instanceClass = text(ctx.resource.inputs.instanceClass);
+  if (instanceClass !== "db.serverless") {
+    ctx.missing(
+      "rds.instance",
+      `provisioned Aurora instances (${instanceClass ?? "no instanceClass"}) are not in the catalog`,
+    );
+    return;
+  }
+  const scaling = record(auroraClusterOf(ctx)?.inputs.serverlessv2ScalingConfiguration);
+  const min = typeof scaling.minCapacity === "number" ? scaling.minCapacity : undefined;
+  const use = ctx.usage("auroraServerless");
+  if (use) {
+    ctx.charge(
+      "usage",
+      "Aurora Serverless v2 capacity",
+      "rds.auroraServerlessV2",
+      undefined,
+      fromNumber(use.acuHours),
+      "ACU-hours",
+    );
+    return;
+  }
+  if (min === undefined) {
+    ctx.missing(
+      "rds.auroraServerlessV2",
+      "the cluster's minimum capacity is unknown: give acuHours in the auroraServerless section",
+    );
+  } else if (min === 0) {
+    ctx.note(
+      "scales to 0 ACUs and pauses while idle: no charge then; give acuHours in the usage profile's auroraServerless section",
+    );
+  } else {
+    ctx.charge(
+      "fixed",
+      `at least ${min} ACUs all month (the minimum capacity; busier hours from the auroraServerless section)`,
+      "rds.auroraServerlessV2",
+      undefined,
+      mul(fromNumber(min), HOURS),
+      "ACU-hours",
+    );
+  }
+  if (ctx.resource.inputs.performanceInsightsEnabled === true) {
+    ctx.note("Performance Insights with 7 days of history has no charge");
+  }
+};
+
+/** An Aurora cluster: the managed master secret; storage and I/O from the usage profile's auroraStorage section. */
+const auroraCluster: Rule = (ctx) => {
+  managedPasswordSecret(ctx, "manageMasterUserPassword");
+  const use = ctx.usage("auroraStorage");
+  if (use === undefined) {
+    ctx.note("storage and I/O are priced from the usage profile's auroraStorage section");
+    return;
+  }
+  ctx.charge("usage", "storage", "rds.auroraStorage", undefined, fromNumber(use.storageGb ?? 0), "GB-months");
+  ctx.charge("usage", "I/O requests", "rds.auroraIo", undefined, fromNumber(use.ioRequests ?? 0), "requests");
+  ctx.note("backup storage up to the cluster's size is free; more is not priced");
+};
+
+/** An EFS file system: nothing while empty and idle; storage, elastic throughput and backups from the efs section. */
+const efsFileSystem: Rule = (ctx) => {
+  const use = ctx.usage("efs");
+  if (use === undefined) {
+    noFixedCharge(ctx, "efs");
+    return;
+  }
+  const gb = (value: number | undefined) => fromNumber(value ?? 0);
+  ctx.charge("usage", "Standard storage", "efs.storage", "standard", gb(use.standardGb), "GB-months");
+  ctx.charge(
+    "usage",
+    "Infrequent Access storage",
+    "efs.storage",
+    "infrequentAccess",
+    gb(use.infrequentAccessGb),
+    "GB-months",
+  );
+  if (ctx.resource.inputs.throughputMode === "elastic") {
+    ctx.charge("usage", "data read", "efs.elasticThroughput", "read", gb(use.readGb), "GB");
+    ctx.charge("usage", "data written", "efs.elasticThroughput", "write", gb(use.writeGb), "GB");
+  } else if (use.readGb !== undefined || use.writeGb !== undefined) {
+    ctx.note("bursting throughput has no per-GB charge: the profile's readGb and writeGb are not priced");
+  }
+  if (use.backupGb !== undefined) {
+    ctx.charge("usage", "backups", "backup.efsWarmStorage", undefined, gb(use.backupGb), "GB-months");
+  }
+};
+
 /** The guardrail policies that bill per text unit, by the input that configures each. */
 const GUARDRAIL_POLICIES: readonly [input: string, item: string, label: string][] = [
   ["contentPolicyConfig", "contentFilters", "content filters"],
@@ -693,6 +944,8 @@ export const RULES: Readonly<Record<string, Rule>> = {
   "aws:athena/workgroup:Workgroup": athenaWorkgroup,
   "aws:glue/job:Job": glueJob,
   "aws:glue/crawler:Crawler": glueCrawler,
+  "aws:emrserverless/application:Application": emrServerlessApplication,
+  "aws:autoscaling/group:Group": autoScalingGroup,
   "aws:sfn/stateMachine:StateMachine": stateMachine,
   "aws:lambda/function:Function": lambdaFunction,
   "aws:cloudwatch/logGroup:LogGroup": logGroup,
@@ -706,6 +959,10 @@ export const RULES: Readonly<Record<string, Rule>> = {
   "aws:ecr/repository:Repository": repository,
   "aws:scheduler/schedule:Schedule": schedule,
   "aws:bedrock/guardrail:Guardrail": guardrail,
+  "aws:rds/cluster:Cluster": auroraCluster,
+  "aws:rds/clusterInstance:ClusterInstance": auroraInstance,
+  "aws:efs/fileSystem:FileSystem": efsFileSystem,
+  "aws:dynamodb/table:Table": dynamodbTable,
 };
 
 type Charge = (

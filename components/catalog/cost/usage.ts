@@ -118,6 +118,14 @@ const Sections = {
   athena: z.array(z.strictObject({ resource, tbScanned: count("TB scanned") })),
   glueJobs: z.array(z.strictObject({ resource, dpuHours: count("DPU-hours") })),
   glueCrawlers: z.array(z.strictObject({ resource, dpuHours: count("DPU-hours") })),
+  emrServerless: z.array(
+    z.strictObject({
+      resource,
+      vcpuHours: count("vCPU-hours"),
+      memoryGbHours: count("GB-hours of memory"),
+      storageGbHours: count("GB-hours of storage above the free 20 GB per worker").optional(),
+    }),
+  ),
   stepFunctions: z.array(
     z.strictObject({
       resource,
@@ -156,6 +164,32 @@ const Sections = {
   ),
   ecr: z.array(z.strictObject({ resource, storageGb: count("GB") })),
   scheduler: z.array(z.strictObject({ resource, invocations: count("invocations") })),
+  auroraServerless: z.array(z.strictObject({ resource, acuHours: count("ACU-hours") })),
+  auroraStorage: z.array(
+    z.strictObject({
+      resource,
+      storageGb: count("GB stored").optional(),
+      ioRequests: count("I/O requests").optional(),
+    }),
+  ),
+  efs: z.array(
+    z.strictObject({
+      resource,
+      standardGb: count("GB in Standard storage").optional(),
+      infrequentAccessGb: count("GB in Infrequent Access storage").optional(),
+      readGb: count("GB read (elastic throughput)").optional(),
+      writeGb: count("GB written (elastic throughput)").optional(),
+      backupGb: count("GB of backups (AWS Backup warm storage)").optional(),
+    }),
+  ),
+  dynamodb: z.array(
+    z.strictObject({
+      resource,
+      storageGb: count("GB stored, indexes included").optional(),
+      readRequestUnits: count("read request units, indexes included (on-demand tables)").optional(),
+      writeRequestUnits: count("write request units, indexes included (on-demand tables)").optional(),
+    }),
+  ),
 } as const;
 
 export const UsageProfileSchema = z.strictObject({
@@ -185,12 +219,17 @@ export const RESOURCE_SECTIONS = {
   athena: ["aws:athena/workgroup:Workgroup"],
   glueJobs: ["aws:glue/job:Job"],
   glueCrawlers: ["aws:glue/crawler:Crawler"],
+  emrServerless: ["aws:emrserverless/application:Application"],
   stepFunctions: ["aws:sfn/stateMachine:StateMachine"],
   redshiftServerless: ["aws:redshiftserverless/workgroup:Workgroup"],
   redshiftManagedStorage: ["aws:redshiftserverless/namespace:Namespace", "aws:redshift/cluster:Cluster"],
   sagemakerServerless: ["aws:sagemaker/endpoint:Endpoint"],
   ecr: ["aws:ecr/repository:Repository"],
   scheduler: ["aws:scheduler/schedule:Schedule"],
+  auroraServerless: ["aws:rds/clusterInstance:ClusterInstance"],
+  auroraStorage: ["aws:rds/cluster:Cluster"],
+  efs: ["aws:efs/fileSystem:FileSystem"],
+  dynamodb: ["aws:dynamodb/table:Table"],
 } as const satisfies Partial<Record<UsageSection, readonly string[]>>;
 
 export type ResourceSection = keyof typeof RESOURCE_SECTIONS;
