@@ -58,6 +58,11 @@ export interface DataLakeArgs {
    * only for this account's resources. @default []
    */
   serviceWriters?: readonly ServiceWriter[];
+  /**
+   * Send the data bucket's events (object created, deleted...) to EventBridge's default bus, so that rules can
+   * react to them (the ETL trigger). S3 sends all of its events once this is on; rules choose. @default false
+   */
+  eventBridge?: boolean;
 }
 
 /** An AWS service that writes into one prefix of the lake. */
@@ -80,6 +85,7 @@ export interface ResolvedDataLakeArgs {
   readonly kmsKeyDeletionWindowDays: number;
   readonly tags: Readonly<Record<string, string>>;
   readonly serviceWriters: readonly ServiceWriter[];
+  readonly eventBridge: boolean;
 }
 
 /** The seed's lifecycle (§1.4) plus housekeeping rules. */
@@ -103,6 +109,7 @@ export function resolveDataLakeArgs(args: DataLakeArgs = {}): ResolvedDataLakeAr
     kmsKeyDeletionWindowDays: args.kmsKeyDeletionWindowDays ?? 30,
     tags: { ...(args.tags ?? {}) },
     serviceWriters: [...(args.serviceWriters ?? [])],
+    eventBridge: args.eventBridge ?? false,
   };
 }
 
@@ -175,6 +182,9 @@ export function validateDataLakeArgs(args: ResolvedDataLakeArgs): ValidationIssu
       });
     }
   });
+  if (typeof args.eventBridge !== "boolean") {
+    issues.push({ path: "eventBridge", value: args.eventBridge, expected: "true or false" });
+  }
   if (!DELETION_POLICIES.includes(args.deletionPolicy)) {
     issues.push({
       path: "deletionPolicy",

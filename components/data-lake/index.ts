@@ -125,6 +125,15 @@ export class DataLake extends pulumi.ComponentResource {
       { parent: this, dependsOn: logsPolicy ? [logsPolicy] : [] },
     );
 
+    if (settings.eventBridge) {
+      // S3 sends every event of the bucket to the default bus; EventBridge rules (the ETL trigger) choose.
+      new aws.s3.BucketNotification(
+        `${name}-data-events`,
+        { bucket: this.bucket.id, eventbridge: true },
+        { parent: this },
+      );
+    }
+
     const lc = settings.lifecycle;
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-data-lifecycle`,

@@ -23,7 +23,7 @@ import { isValidationError } from "../../components/validation";
 import { policyOf, resource, runInline } from "../harness";
 
 describe("data lake arguments", () => {
-  it("defaults to the seed's lifecycle, TLS only, protected data and a 30-day key deletion window", () => {
+  it("defaults to the seed's lifecycle, TLS only, protected data, a 30-day key deletion window, no events", () => {
     expect(resolveDataLakeArgs()).toEqual({
       lifecycle: {
         rawToInfrequentAccessDays: 30,
@@ -38,6 +38,7 @@ describe("data lake arguments", () => {
       kmsKeyDeletionWindowDays: 30,
       tags: {},
       serviceWriters: [],
+      eventBridge: false,
     });
     expect(validateDataLakeArgs(resolveDataLakeArgs())).toEqual([]);
   });
@@ -190,6 +191,30 @@ describe("DataLake component", () => {
     ).Statement;
     expect(list?.Condition).toBeUndefined();
     expect(read?.Resource).toBe("arn:aws:s3:::lake-data/*");
+  });
+
+  it("sends the data bucket's events to EventBridge only when eventBridge is on", async () => {
+    const off = await runInline("dev", () => {
+      new DataLake("lake", { deletionPolicy: "destroy" });
+      return {};
+    });
+    expect(off.resources.filter((r) => r.type === "aws:s3/bucketNotification:BucketNotification")).toEqual(
+      [],
+    );
+
+    const on = await runInline("dev", () => {
+      new DataLake("lake", { deletionPolicy: "destroy", eventBridge: true });
+      return {};
+    });
+    const notification = resource(on, "aws:s3/bucketNotification:BucketNotification", "lake-data-events");
+    expect(notification.inputs).toEqual({ bucket: "lake-data", eventbridge: true });
+  });
+
+  it("refuses an eventBridge setting that is not a boolean", () => {
+    const args = { ...resolveDataLakeArgs(), eventBridge: "yes" as unknown as boolean };
+    expect(validateDataLakeArgs(args)).toEqual([
+      { path: "eventBridge", value: "yes", expected: "true or false" },
+    ]);
   });
 
   it("resolves uri() against the bucket's name", async () => {
