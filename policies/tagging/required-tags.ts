@@ -28,7 +28,7 @@ export const requiredTags = resourcePolicy({
       args.notApplicable(`Cannot tell whether ${args.type} takes tags: its SDK is not installed`);
     if (!taggable) args.notApplicable(`${args.type} does not take tags`);
     const { requiredTags: required } = args.getConfig<{ requiredTags: string[] }>();
-    const own = (args.props.tags ?? {}) as Record<string, unknown>;
+    const own = ownTags(args.props.tags);
     const defaults = providerDefaultTags(args.provider?.props);
     // Read tag by tag: a tag whose value is unknown during preview is set all the same.
     const missing = required.filter((key) => {
@@ -42,6 +42,19 @@ export const requiredTags = resourcePolicy({
     }
   },
 });
+
+/**
+ * A resource's own tags as a map. Most types take a map; Auto Scaling groups take a list of
+ * `{ key, value, propagateAtLaunch }`.
+ */
+function ownTags(tags: unknown): Record<string, unknown> {
+  if (!Array.isArray(tags)) return (tags ?? {}) as Record<string, unknown>;
+  const entries = (tags as unknown[]).flatMap((t) => {
+    const { key, value } = (t ?? {}) as { key?: unknown; value?: unknown };
+    return typeof key === "string" ? [[key, value] as const] : [];
+  });
+  return Object.fromEntries(entries);
+}
 
 /** The provider's `defaultTags.tags`: an object, or JSON text as provider config arrives. */
 function providerDefaultTags(props: Record<string, unknown> | undefined): Record<string, unknown> {

@@ -29,6 +29,17 @@ describe("required-tags", () => {
     ]);
   });
 
+  it("reads an Auto Scaling group's tags from its list of key, value and propagateAtLaunch", async () => {
+    const asg = "aws:autoscaling/group:Group";
+    const list = (tags: Record<string, string>) =>
+      Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true }));
+    expect(await messagesOf(policy, [declared(asg, "g", { tags: list(TAGS) })])).toEqual([]);
+    const { Owner: _owner, ...noOwner } = TAGS;
+    expect(await messagesOf(policy, [declared(asg, "g", { tags: list(noOwner) })])).toEqual([
+      `Group "g" lacks the tags Owner`,
+    ]);
+  });
+
   it("takes the required keys from the pack config", async () => {
     expect(
       await messagesOf(policy, [declared(T.bucket, "b", { tags: TAGS })], { requiredTags: ["DataClass"] }),
