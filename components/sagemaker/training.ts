@@ -1,3 +1,4 @@
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { lakeUri, type DataLake } from "../data-lake";
@@ -24,6 +25,8 @@ export interface TrainingPlatformArgs extends TrainingSettings {
  */
 export class TrainingPlatform extends pulumi.ComponentResource {
   readonly roleArn: pulumi.Output<string>;
+  /** The training jobs' execution role, for grants from other components (the feature store's run records). */
+  readonly role: aws.iam.Role;
   readonly template: pulumi.Output<TrainingJobTemplate>;
 
   constructor(name: string, args: TrainingPlatformArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -51,6 +54,7 @@ export class TrainingPlatform extends pulumi.ComponentResource {
       this,
     );
 
+    this.role = role;
     this.roleArn = role.arn;
     // The template resolves once the grants exist: a job submitted from it never meets a half-made role.
     const granted = pulumi.all(grants.map((g) => g.urn));

@@ -372,6 +372,32 @@ function computedState(args: MockResourceArgs, region: string): Record<string, u
           : {}),
       };
     }
+    case "aws:rds/cluster:Cluster": {
+      const id = typeof inputs.clusterIdentifier === "string" ? inputs.clusterIdentifier : args.name;
+      return {
+        endpoint: `${id}.cluster-offline.${region}.rds.amazonaws.com`,
+        readerEndpoint: `${id}.cluster-ro-offline.${region}.rds.amazonaws.com`,
+        clusterResourceId: `cluster-${args.name}`,
+        port: typeof inputs.port === "number" ? inputs.port : 5432,
+        ...(inputs.manageMasterUserPassword === true
+          ? {
+              masterUserSecrets: [
+                {
+                  secretArn: `arn:aws:secretsmanager:${region}:${OFFLINE_ACCOUNT_ID}:secret:rds!cluster-${id}`,
+                  kmsKeyId: inputs.masterUserSecretKmsKeyId,
+                  secretStatus: "active",
+                },
+              ],
+            }
+          : {}),
+      };
+    }
+    case "aws:sqs/queue:Queue":
+      return {
+        name,
+        arn: `arn:aws:sqs:${region}:${OFFLINE_ACCOUNT_ID}:${name}`,
+        url: `https://sqs.${region}.amazonaws.com/${OFFLINE_ACCOUNT_ID}/${name}`,
+      };
     case "aws:kms/key:Key": {
       const keyId = `${args.name}-key-id`;
       return { keyId, arn: `arn:aws:kms:${region}:${OFFLINE_ACCOUNT_ID}:key/${keyId}` };
