@@ -7,6 +7,14 @@ import { costBudgetExists } from "./cost/budget-exists";
 import { costEstimateWithinBudget } from "./cost/estimate-within-budget";
 import { costNotebookAutoStop } from "./cost/notebook-auto-stop";
 import { costVpcS3GatewayEndpoint } from "./cost/vpc-s3-gateway-endpoint";
+import { dynamodbKms } from "./dynamodb/kms";
+import { dynamodbPitr } from "./dynamodb/pitr";
+import { ebsVolumeEncrypted } from "./ebs/volume-encrypted";
+import { ec2Imdsv2 } from "./ec2/imdsv2";
+import { ec2NoPublicIp } from "./ec2/no-public-ip";
+import { ec2NoSshFromInternet } from "./ec2/no-ssh-from-internet";
+import { ec2VolumesEncrypted } from "./ec2/volumes-encrypted";
+import { efsEncrypted } from "./efs/encrypted";
 import { eksClusterControlPlaneLogging } from "./eks/cluster-control-plane-logging";
 import { eksClusterEndpointPrivate } from "./eks/cluster-endpoint-private";
 import { eksClusterSecretsEncrypted } from "./eks/cluster-secrets-encrypted";
@@ -15,6 +23,9 @@ import { eksGpuNodeGroupScaleToZero } from "./eks/gpu-node-group-scale-to-zero";
 import { eksGpuNodeGroupSpot } from "./eks/gpu-node-group-spot";
 import { eksGpuNodeGroupTainted } from "./eks/gpu-node-group-tainted";
 import { eksNodeGroupInstanceAllowlist } from "./eks/node-group-instance-allowlist";
+import { emrSecurityConfiguration } from "./emr/security-configuration";
+import { emrServerlessAutoStop } from "./emr/serverless-auto-stop";
+import { eventsTargetDlq } from "./events/target-dlq";
 import { glueDataCatalogEncrypted } from "./glue/data-catalog-encrypted";
 import { glueSecurityConfiguration } from "./glue/security-configuration";
 import { iamNoServiceWildcardOnAllResources } from "./iam/no-service-wildcard-on-all-resources";
@@ -26,6 +37,10 @@ import { lambdaFunctionLimits } from "./lambda/function-limits";
 import { lambdaFunctionUrlAuth } from "./lambda/function-url-auth";
 import { lambdaReservedConcurrency } from "./lambda/reserved-concurrency";
 import { lambdaTracingActive } from "./lambda/tracing-active";
+import { rdsBackups } from "./rds/backups";
+import { rdsClusterEncrypted } from "./rds/cluster-encrypted";
+import { rdsDeletionProtection } from "./rds/deletion-protection";
+import { rdsNotPublic } from "./rds/not-public";
 import { redshiftAuditLogging } from "./redshift/audit-logging";
 import { redshiftEncrypted } from "./redshift/encrypted";
 import { redshiftNotPublic } from "./redshift/not-public";
@@ -102,4 +117,19 @@ export const POLICIES: Policies = [
   stepFunctionsLoggingAll,
   stepFunctionsTracing,
   costEstimateWithinBudget,
+  dynamodbPitr,
+  dynamodbKms,
+  eventsTargetDlq,
+  emrServerlessAutoStop,
+  emrSecurityConfiguration,
+  ec2Imdsv2,
+  ec2VolumesEncrypted,
+  ec2NoPublicIp,
+  ec2NoSshFromInternet,
+  rdsClusterEncrypted,
+  rdsNotPublic,
+  rdsBackups,
+  rdsDeletionProtection,
+  efsEncrypted,
+  ebsVolumeEncrypted,
 ];

@@ -337,8 +337,89 @@ const EXPECTED: [string, string, string][] = [
   [
     "cost-estimate-within-budget",
     "nc-budget",
-    'Estimated monthly cost $55,560.42 ($55,560.42 fixed + $0.00 usage, ap-northeast-2 prices) exceeds the budget of $10.00 (Budget "nc-budget"): lower the fixed costs `mlplat cost` lists, or raise the budget on purpose',
+    'Estimated monthly cost $55,616.48 ($55,616.48 fixed + $0.00 usage, ap-northeast-2 prices) exceeds the budget of $10.00 (Budget "nc-budget"): lower the fixed costs `mlplat cost` lists, or raise the budget on purpose',
   ],
+  [
+    "dynamodb-pitr",
+    "nc-table",
+    'DynamoDB table "nc-table" has no point-in-time recovery: set pointInTimeRecovery.enabled to true, so that it can be restored to any second of its recovery period',
+  ],
+  [
+    "dynamodb-kms",
+    "nc-table",
+    'DynamoDB table "nc-table" is encrypted with the AWS-managed key aws/dynamodb (no kmsKeyArn): set serverSideEncryption.kmsKeyArn to a customer-managed KMS key',
+  ],
+  [
+    "events-target-dlq",
+    "nc-etl-target",
+    'EventBridge target "nc-etl-target" starts a state machine without a deadLetterConfig: events it cannot deliver after its retries are dropped',
+  ],
+  [
+    "events-target-dlq",
+    "nc-etl-target",
+    'EventBridge target "nc-etl-target" starts a state machine without a retryPolicy: EventBridge retries for up to 24 hours (185 attempts) before giving up',
+  ],
+  [
+    "emr-serverless-auto-stop",
+    "nc-spark",
+    'EMR Serverless application "nc-spark" turns auto-stop off: a started application bills until it is stopped by hand; set autoStopConfiguration.enabled to true',
+  ],
+  [
+    "emr-security-configuration",
+    "nc-emr-security",
+    'EMR security configuration "nc-emr-security" does not enable in-transit encryption (EncryptionConfiguration.EnableInTransitEncryption): set it to true with a TLS certificate provider',
+  ],
+  [
+    "ec2-imdsv2",
+    "nc-launch-template",
+    'EC2 launch template "nc-launch-template" allows IMDSv1 (metadataOptions.httpTokens "optional"): set it to "required"',
+  ],
+  [
+    "ec2-volumes-encrypted",
+    "nc-launch-template",
+    'EC2 launch template "nc-launch-template" does not encrypt the EBS volume of blockDeviceMappings.0 (/dev/xvda): set ebs.encrypted to "true"',
+  ],
+  [
+    "ec2-no-public-ip",
+    "nc-launch-template",
+    'EC2 launch template "nc-launch-template" gives instances a public IP address (networkInterfaces.0.associatePublicIpAddress true): set it to "false"',
+  ],
+  [
+    "ec2-no-ssh-from-internet",
+    "nc-ssh",
+    'Security group "nc-ssh" opens SSH (port 22) to the internet (0.0.0.0/0) in ingress.0: remove it and use Session Manager, or narrow the source',
+  ],
+  [
+    "rds-cluster-encrypted",
+    "nc-aurora",
+    'RDS cluster "nc-aurora" is not encrypted at rest: set storageEncrypted to true and kmsKeyId',
+  ],
+  [
+    "rds-not-public",
+    "nc-aurora-writer",
+    'RDS cluster instance "nc-aurora-writer" is publicly accessible: set publiclyAccessible to false',
+  ],
+  [
+    "rds-backups",
+    "nc-aurora",
+    'RDS cluster "nc-aurora" keeps automated backups for 1 day: set backupRetentionPeriod to at least 7',
+  ],
+  [
+    "rds-backups",
+    "nc-aurora",
+    'RDS cluster "nc-aurora" is deleted without a final snapshot: set skipFinalSnapshot to false and a finalSnapshotIdentifier',
+  ],
+  [
+    "rds-deletion-protection",
+    "nc-aurora",
+    'RDS cluster "nc-aurora" has no deletion protection: set deletionProtection to true',
+  ],
+  [
+    "efs-encrypted",
+    "nc-efs",
+    'EFS file system "nc-efs" is encrypted with the AWS-managed key aws/elasticfilesystem (no kmsKeyId): set kmsKeyId to a customer-managed KMS key',
+  ],
+  ["ebs-volume-encrypted", "nc-volume", 'EBS volume "nc-volume" is not encrypted: set encrypted to true'],
 ];
 
 /** Production's pack config makes spot and scale-to-zero advisory: those violations are reported last. */
@@ -381,6 +462,7 @@ describe("mlplat check on the project's own stacks", () => {
     expect(doc.summary.exceptions.map((e) => [e.policy, e.id])).toEqual([
       ["s3-bucket-tls-only", "LOCAL-TLS-1"],
       ["iam-no-write-on-all-resources", "PIPELINE-LOGS-1"],
+      ["iam-no-write-on-all-resources", "GPU-SSM-1"],
     ]);
     expect(doc.summary.exceptions[0]?.reason).toContain("moto");
   });
@@ -471,7 +553,7 @@ describe("mlplat check on a deliberately non-compliant program (--program)", () 
     const out = runs.text?.stdout ?? "";
     expect(out).toMatch(
       new RegExp(
-        `^Stack noncompliant/prod: 32 resources, ${ALL_POLICIES.length} policies \\(mlplat-guardrails@0\\.1\\.0, policies/config/prod\\.json\\)$`,
+        `^Stack noncompliant/prod: 43 resources, ${ALL_POLICIES.length} policies \\(mlplat-guardrails@0\\.1\\.0, policies/config/prod\\.json\\)$`,
         "m",
       ),
     );

@@ -64,6 +64,21 @@ describe("policy inventory", () => {
       ["stepfunctions-logging-all", M, M, M],
       ["stepfunctions-tracing", M, M, M],
       ["cost-estimate-within-budget", A, M, A],
+      ["dynamodb-pitr", M, M, A],
+      ["dynamodb-kms", M, M, M],
+      ["events-target-dlq", M, M, M],
+      ["emr-serverless-auto-stop", M, M, M],
+      ["emr-security-configuration", M, M, M],
+      ["ec2-imdsv2", M, M, M],
+      ["ec2-volumes-encrypted", M, M, M],
+      ["ec2-no-public-ip", M, M, M],
+      ["ec2-no-ssh-from-internet", M, M, M],
+      ["rds-cluster-encrypted", M, M, M],
+      ["rds-not-public", M, M, M],
+      ["rds-backups", M, M, A],
+      ["rds-deletion-protection", A, M, A],
+      ["efs-encrypted", M, M, M],
+      ["ebs-volume-encrypted", M, M, M],
     ];
     const column = (i: 1 | 2 | 3) => Object.fromEntries(table.map((row) => [row[0], row[i]]));
     expect({ dev: levelsIn("dev"), prod: levelsIn("prod"), local: levelsIn("local") }).toEqual({
@@ -95,7 +110,7 @@ describe("policy inventory", () => {
     }
   });
 
-  it("grants an exception only with an id and a written reason (local's TLS and pipeline-logs exceptions)", () => {
+  it("grants an exception only with an id and a written reason (local's TLS, pipeline-logs and Session Manager exceptions)", () => {
     const local = resolvePolicies(
       pack,
       readPackConfig(path.join(POLICY_PACK_DIR, "config", "local.json")),
@@ -118,6 +133,12 @@ describe("policy inventory", () => {
         id: "PIPELINE-LOGS-1",
         resource: "*-pipeline-log-delivery",
         reason: expect.stringContaining("which AWS offers on Resource '*' only") as string,
+      },
+      {
+        policy: "iam-no-write-on-all-resources",
+        id: "GPU-SSM-1",
+        resource: "*-session-manager",
+        reason: expect.stringContaining("are offered on Resource '*' only") as string,
       },
     ]);
   });
