@@ -5,9 +5,15 @@ import { BedrockAccess, BEDROCK_LOG_WRITER } from "../components/bedrock";
 import { CostGuardrails } from "../components/cost";
 import { DataLake } from "../components/data-lake";
 import { GpuNodeGroup, Karpenter, MlCluster } from "../components/eks";
+import { SparkProcessing } from "../components/emr";
+import { FeatureStore } from "../components/feature-store";
+import { GpuInstances } from "../components/gpu-instances";
 import { DataCatalog, type CatalogZone } from "../components/glue";
 import { InferenceFunction } from "../components/lambda-inference";
 import { Network } from "../components/network";
+import { RelationalStore } from "../components/relational";
+import { TrainingStorage } from "../components/storage";
+import { EtlTrigger } from "../components/etl-trigger";
 import { MlPipeline } from "../components/pipeline";
 import { Warehouse } from "../components/redshift";
 import {
@@ -71,6 +77,48 @@ export interface StackOutputs {
     logGroupName: pulumi.Output<string>;
     roleArn: pulumi.Output<string>;
     endpointName: string;
+  };
+  relational?: {
+    clusterIdentifier: pulumi.Output<string>;
+    endpoint: pulumi.Output<string>;
+    readerEndpoint: pulumi.Output<string>;
+    port: number;
+    /** The Secrets Manager secret that holds the master password RDS generated. */
+    masterSecretArn: pulumi.Output<string>;
+  };
+  trainingStorage?: {
+    fileSystemId: pulumi.Output<string>;
+    accessPointArns: pulumi.Output<Record<string, string>>;
+    securityGroupId: pulumi.Output<string>;
+  };
+  spark?: {
+    applicationId: pulumi.Output<string>;
+    applicationArn: pulumi.Output<string>;
+    /** The role Spark jobs run as (`--execution-role-arn`). */
+    jobRoleArn: pulumi.Output<string>;
+    logUri: pulumi.Output<string>;
+  };
+  gpuInstances?: {
+    launchTemplateId: pulumi.Output<string>;
+    autoScalingGroupName: pulumi.Output<string>;
+    onDemandGroupName?: pulumi.Output<string>;
+    securityGroupId: pulumi.Output<string>;
+    instanceRoleArn: pulumi.Output<string>;
+  };
+  /** The online features and run metadata tables (`FeatureStoreClient` reads these names). */
+  featureStore?: {
+    featureTableName: pulumi.Output<string>;
+    metadataTableName: pulumi.Output<string>;
+    kmsKeyArn: pulumi.Output<string>;
+    featureTtlDays: number;
+  };
+  /** The rule that starts the pipeline when a drop lands under raw/, and where undeliverable events go. */
+  etlTrigger?: {
+    ruleName: pulumi.Output<string>;
+    ruleArn: pulumi.Output<string>;
+    deadLetterQueueUrl: pulumi.Output<string>;
+    deadLetterQueueArn: pulumi.Output<string>;
+    roleArn: pulumi.Output<string>;
   };
   warehouse?: {
     mode: string;
@@ -138,7 +186,12 @@ export function main(): StackOutputs {
   // Services that deliver into the lake need its bucket and key policies to say so.
   const lake = new DataLake(
     `${prefix}-lake`,
-    { ...config.dataLake, serviceWriters: config.bedrock ? [BEDROCK_LOG_WRITER] : [] },
+    {
+      ...config.dataLake,
+      // The ETL trigger listens to the data bucket's events on EventBridge.
+      eventBridge: config.dataLake.eventBridge || config.etlTrigger !== undefined,
+      serviceWriters: config.bedrock ? [BEDROCK_LOG_WRITER] : [],
+    },
     providers,
   );
   outputs.dataLake = {
@@ -151,7 +204,15 @@ export function main(): StackOutputs {
 
   // The platform's network, for every capability that runs in it.
   let network: Network | undefined;
-  if (config.sagemaker || config.eks || config.redshift) {
+  if (
+    config.sagemaker ||
+    config.eks ||
+    config.redshift ||
+    config.spark ||
+    config.gpuInstances ||
+    config.relational ||
+    config.trainingStorage
+  ) {
     network = new Network(`${prefix}-network`, config.network, providers);
     outputs.network = { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds };
   }
@@ -193,6 +254,22 @@ export function main(): StackOutputs {
     };
   }
 
+  // Online features and experiment/model metadata; training records its runs, serving reads features.
+  let featureStore: FeatureStore | undefined;
+  if (config.featureStore) {
+    featureStore = new FeatureStore(
+      `${prefix}-features`,
+      { ...config.featureStore, tags: { ...config.tags } },
+      providers,
+    );
+    outputs.featureStore = {
+      featureTableName: featureStore.featureTableName,
+      metadataTableName: featureStore.metadataTableName,
+      kmsKeyArn: featureStore.kmsKeyArn,
+      featureTtlDays: featureStore.featureTtlDays,
+    };
+  }
+
   if (config.sagemaker && network) {
     const tags = { ...config.tags };
     const training = new TrainingPlatform(
@@ -224,6 +301,11 @@ export function main(): StackOutputs {
       providers,
     );
     outputs.sagemaker = { trainingTemplate: training.template, endpointTemplate: serving.template };
+    if (featureStore) {
+      featureStore.grantRecordRuns("training", training.role);
+      featureStore.grantWriteFeatures("training", training.role);
+      featureStore.grantReadFeatures("serving", serving.role);
+    }
     const endpoint = config.sagemaker.endpoint;
     if (endpoint) {
       const model = new ModelEndpoint(
@@ -260,6 +342,20 @@ export function main(): StackOutputs {
         roleArn: pipeline.roleArn,
         endpointName,
       };
+      if (config.etlTrigger) {
+        const trigger = new EtlTrigger(
+          `${prefix}-etl-trigger`,
+          { ...config.etlTrigger, lake, stateMachineArn: pipeline.stateMachineArn, tags },
+          providers,
+        );
+        outputs.etlTrigger = {
+          ruleName: trigger.ruleName,
+          ruleArn: trigger.ruleArn,
+          deadLetterQueueUrl: trigger.deadLetterQueueUrl,
+          deadLetterQueueArn: trigger.deadLetterQueueArn,
+          roleArn: trigger.roleArn,
+        };
+      }
     }
   }
 
@@ -328,6 +424,98 @@ export function main(): StackOutputs {
       port: warehouse.port,
       adminSecretArn: warehouse.adminSecretArn,
       roleArn: warehouse.roleArn,
+    };
+  }
+
+  // Databases and file systems admit the platform's training jobs (and the EKS nodes' cluster security group).
+  if (config.relational && network) {
+    const db = new RelationalStore(
+      `${prefix}-relational`,
+      {
+        ...config.relational,
+        allowedCidrBlocks: [...config.relational.allowedCidrBlocks],
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        sourceSecurityGroupIds: [network.trainingSecurityGroupId],
+        tags: { ...config.tags },
+      },
+      providers,
+    );
+    outputs.relational = {
+      clusterIdentifier: db.clusterIdentifier,
+      endpoint: db.endpoint,
+      readerEndpoint: db.readerEndpoint,
+      port: db.port,
+      masterSecretArn: db.masterSecretArn,
+    };
+  }
+  if (config.trainingStorage && network) {
+    const storage = new TrainingStorage(
+      `${prefix}-storage`,
+      {
+        ...config.trainingStorage,
+        accessPoints: config.trainingStorage.accessPoints.map((a) => ({ ...a })),
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        sourceSecurityGroupIds: [network.trainingSecurityGroupId],
+        tags: { ...config.tags },
+      },
+      providers,
+    );
+    outputs.trainingStorage = {
+      fileSystemId: storage.fileSystemId,
+      accessPointArns: storage.accessPointArns,
+      securityGroupId: storage.securityGroupId,
+    };
+  }
+
+  if (config.spark && network) {
+    const spark = new SparkProcessing(
+      `${prefix}-spark`,
+      {
+        ...config.spark,
+        vpcId: network.vpcId,
+        vpcCidrBlock: network.cidrBlock,
+        subnetIds: network.privateSubnetIds,
+        s3PrefixListId: network.s3PrefixListId,
+        lake,
+        ...(catalog
+          ? {
+              catalogDatabaseNames: [catalog.databaseNames.apply((d) => d.processed)],
+              catalogKmsKeyArn: catalog.kmsKeyArn,
+            }
+          : {}),
+        tags: { ...config.tags },
+      },
+      providers,
+    );
+    outputs.spark = {
+      applicationId: spark.applicationId,
+      applicationArn: spark.applicationArn,
+      jobRoleArn: spark.jobRoleArn,
+      logUri: spark.logUri,
+    };
+  }
+  if (config.gpuInstances && network) {
+    const gpu = new GpuInstances(
+      `${prefix}-gpu-instances`,
+      {
+        ...config.gpuInstances,
+        instanceTypes: [...config.gpuInstances.instanceTypes],
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        keyDeletionPolicy: config.dataLake.deletionPolicy,
+        lake,
+        tags: { ...config.tags },
+      },
+      providers,
+    );
+    outputs.gpuInstances = {
+      launchTemplateId: gpu.launchTemplateId,
+      autoScalingGroupName: gpu.autoScalingGroupName,
+      ...(gpu.onDemandGroupName ? { onDemandGroupName: gpu.onDemandGroupName } : {}),
+      securityGroupId: gpu.securityGroupId,
+      instanceRoleArn: gpu.instanceRoleArn,
     };
   }
 

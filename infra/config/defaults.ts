@@ -3,7 +3,10 @@ import type { QueryWorkgroupSettings } from "../../components/athena/args";
 import type { BedrockSettings } from "../../components/bedrock/args";
 import type { CostGuardrailSettings } from "../../components/cost/args";
 import type { InferenceFunctionSettings } from "../../components/lambda-inference/args";
+import type { FeatureStoreSettings } from "../../components/feature-store/args";
 import type { DataCatalogSettings } from "../../components/glue/args";
+import type { RelationalStoreSettings } from "../../components/relational/args";
+import type { TrainingStorageSettings } from "../../components/storage/args";
 import type { NetworkArgs } from "../../components/network/args";
 import type { PipelineSettings } from "../../components/pipeline/args";
 import type { WarehouseSettings } from "../../components/redshift/args";
@@ -23,6 +26,12 @@ export interface EnvironmentDefaults {
     readonly glue: boolean;
     readonly athena: boolean;
     readonly pipeline: boolean;
+    readonly etlTrigger: boolean;
+    readonly featureStore: boolean;
+    readonly spark: boolean;
+    readonly gpuInstances: boolean;
+    readonly relational: boolean;
+    readonly trainingStorage: boolean;
   };
   readonly dataLake: DataLakeArgs;
   readonly network: NetworkArgs;
@@ -39,6 +48,12 @@ export interface EnvironmentDefaults {
   readonly cost: Partial<CostGuardrailSettings>;
   /** Warehouse settings under the stack's own (data retention, audit-log retention). */
   readonly redshift: WarehouseSettings;
+  /** Feature-store settings under the stack's own (data retention). */
+  readonly featureStore: FeatureStoreSettings;
+  /** Relational-store settings under the stack's own (data retention, capacity, backups). */
+  readonly relational: RelationalStoreSettings;
+  /** Training-storage settings under the stack's own (data retention). */
+  readonly trainingStorage: TrainingStorageSettings;
   /** Catalog settings under the stack's own (log retention). */
   readonly glue: DataCatalogSettings;
   /** Query workgroup settings under the stack's own (the per-query cutoff). */
@@ -79,6 +94,13 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
       glue: false,
       athena: false,
       pipeline: false,
+      // Opt-in everywhere: it starts GPU training when data arrives.
+      etlTrigger: false,
+      featureStore: false,
+      spark: false,
+      gpuInstances: false,
+      relational: false,
+      trainingStorage: false,
     },
     dataLake: {
       deletionPolicy: "retain",
@@ -90,6 +112,9 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     lambdaInference: { reservedConcurrency: 2, logRetentionDays: 7 },
     sagemakerEndpointMode: "serverless",
     redshift: { deletionPolicy: "destroy", auditLogRetentionDays: 7 },
+    featureStore: { deletionPolicy: "destroy" },
+    relational: { deletionPolicy: "destroy", logRetentionDays: 7 },
+    trainingStorage: { deletionPolicy: "destroy", ebsEncryptionByDefault: false },
     // moto runs request-response and aws-sdk tasks, not .sync integrations: the pipeline polls there.
     glue: { logRetentionDays: 7 },
     athena: {},
@@ -109,6 +134,13 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
       glue: false,
       athena: false,
       pipeline: false,
+      // Opt-in everywhere: it starts GPU training when data arrives.
+      etlTrigger: false,
+      featureStore: false,
+      spark: false,
+      gpuInstances: false,
+      relational: false,
+      trainingStorage: false,
     },
     dataLake: {
       deletionPolicy: "retain",
@@ -120,6 +152,9 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     lambdaInference: { reservedConcurrency: 5, logRetentionDays: 30 },
     sagemakerEndpointMode: "serverless",
     redshift: { deletionPolicy: "retain", auditLogRetentionDays: 30 },
+    featureStore: { deletionPolicy: "retain" },
+    relational: { deletionPolicy: "retain", logRetentionDays: 30 },
+    trainingStorage: { deletionPolicy: "retain" },
     glue: { logRetentionDays: 30 },
     athena: {},
     pipeline: { integration: "sync", logRetentionDays: 30 },
@@ -142,6 +177,13 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
       glue: false,
       athena: false,
       pipeline: false,
+      // Opt-in everywhere: it starts GPU training when data arrives.
+      etlTrigger: false,
+      featureStore: false,
+      spark: false,
+      gpuInstances: false,
+      relational: false,
+      trainingStorage: false,
     },
     dataLake: {
       deletionPolicy: "retain",
@@ -152,6 +194,9 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     lambdaInference: { reservedConcurrency: 10, logRetentionDays: 90 },
     sagemakerEndpointMode: "instances",
     redshift: { deletionPolicy: "retain", auditLogRetentionDays: 90 },
+    featureStore: { deletionPolicy: "retain" },
+    relational: { deletionPolicy: "retain", logRetentionDays: 90 },
+    trainingStorage: { deletionPolicy: "retain" },
     glue: { logRetentionDays: 90 },
     athena: {},
     pipeline: { integration: "sync", logRetentionDays: 90 },
@@ -173,6 +218,13 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
       glue: false,
       athena: false,
       pipeline: false,
+      // Opt-in everywhere: it starts GPU training when data arrives.
+      etlTrigger: false,
+      featureStore: false,
+      spark: false,
+      gpuInstances: false,
+      relational: false,
+      trainingStorage: false,
     },
     dataLake: {
       deletionPolicy: "protect",
@@ -184,6 +236,16 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, EnvironmentDefau
     lambdaInference: { reservedConcurrency: 50, logRetentionDays: 365 },
     sagemakerEndpointMode: "instances",
     redshift: { deletionPolicy: "protect", auditLogRetentionDays: 365 },
+    featureStore: { deletionPolicy: "protect" },
+    // A 0.5 ACU floor keeps production from the ~15 s resume of a paused database.
+    relational: {
+      deletionPolicy: "protect",
+      minCapacityAcus: 0.5,
+      maxCapacityAcus: 16,
+      backupRetentionDays: 14,
+      logRetentionDays: 365,
+    },
+    trainingStorage: { deletionPolicy: "protect" },
     // A production query may scan 100 GiB (about $0.50 at $5 per TB) before Athena cuts it off.
     glue: { logRetentionDays: 365 },
     athena: { bytesScannedCutoffPerQuery: 100 * 1024 ** 3 },

@@ -7,11 +7,47 @@ import {
   type ResolvedQueryWorkgroupSettings,
 } from "../../components/athena/args";
 import {
+  featureStoreEnvironmentIssues,
+  resolveFeatureStoreSettings,
+  validateFeatureStoreSettings,
+  type FeatureStoreSettings,
+  type ResolvedFeatureStoreSettings,
+} from "../../components/feature-store/args";
+import {
+  resolveSparkSettings,
+  validateSparkSettings,
+  type ResolvedSparkSettings,
+} from "../../components/emr/args";
+import {
+  resolveGpuInstanceSettings,
+  validateGpuInstanceSettings,
+  type ResolvedGpuInstanceSettings,
+} from "../../components/gpu-instances/args";
+import {
+  relationalStoreEnvironmentIssues,
+  resolveRelationalStoreSettings,
+  validateRelationalStoreSettings,
+  type RelationalStoreSettings,
+  type ResolvedRelationalStoreSettings,
+} from "../../components/relational/args";
+import {
+  resolveTrainingStorageSettings,
+  trainingStorageEnvironmentIssues,
+  validateTrainingStorageSettings,
+  type ResolvedTrainingStorageSettings,
+  type TrainingStorageSettings,
+} from "../../components/storage/args";
+import {
   resolveDataCatalogSettings,
   validateDataCatalogSettings,
   type DataCatalogSettings,
   type ResolvedDataCatalogSettings,
 } from "../../components/glue/args";
+import {
+  resolveEtlTriggerSettings,
+  validateEtlTriggerSettings,
+  type ResolvedEtlTriggerSettings,
+} from "../../components/etl-trigger/args";
 import {
   resolvePipelineSettings,
   validatePipelineSettings,
@@ -120,6 +156,12 @@ export interface StackConfig {
     readonly glue: boolean;
     readonly athena: boolean;
     readonly pipeline: boolean;
+    readonly etlTrigger: boolean;
+    readonly featureStore: boolean;
+    readonly spark: boolean;
+    readonly gpuInstances: boolean;
+    readonly relational: boolean;
+    readonly trainingStorage: boolean;
   };
   readonly dataLake: ResolvedDataLakeArgs;
   /** The platform's VPC, declared when a capability that runs in it is on. */
@@ -147,6 +189,18 @@ export interface StackConfig {
     /** The SageMaker endpoint the pipeline deploys to. @default `<project>-<stack>-pipeline` */
     readonly endpointName?: string;
   };
+  /** Set when `features.etlTrigger` is on: new drops under raw/ start the pipeline. */
+  readonly etlTrigger?: ResolvedEtlTriggerSettings;
+  /** Set when `features.featureStore` is on: the online features and run metadata tables. */
+  readonly featureStore?: ResolvedFeatureStoreSettings;
+  /** Set when `features.spark` is on: the EMR Serverless application. */
+  readonly spark?: ResolvedSparkSettings;
+  /** Set when `features.gpuInstances` is on: the GPU launch template and its groups. */
+  readonly gpuInstances?: ResolvedGpuInstanceSettings;
+  /** Set when `features.relational` is on: the Aurora PostgreSQL cluster. */
+  readonly relational?: ResolvedRelationalStoreSettings;
+  /** Set when `features.trainingStorage` is on: the shared EFS and EBS encryption by default. */
+  readonly trainingStorage?: ResolvedTrainingStorageSettings;
   /** Set when `features.redshift` is on: the warehouse. */
   readonly redshift?: ResolvedWarehouseSettings;
   /** Set when `features.costGuardrails` is on: the stack's budget and its alerts. */
@@ -208,6 +262,12 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     glue: feature("glue"),
     athena: feature("athena"),
     pipeline: feature("pipeline"),
+    etlTrigger: feature("etlTrigger"),
+    featureStore: feature("featureStore"),
+    spark: feature("spark"),
+    gpuInstances: feature("gpuInstances"),
+    relational: feature("relational"),
+    trainingStorage: feature("trainingStorage"),
   };
   const networkInput = withoutFlagged(
     asRecord(input.network),
@@ -269,6 +329,29 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
           : {}),
       }
     : undefined;
+  const etlTrigger = features.etlTrigger ? resolveEtlTriggerSettings(section("etlTrigger")) : undefined;
+  const featureStore = features.featureStore
+    ? resolveFeatureStoreSettings({
+        ...defaults.featureStore,
+        ...(section("featureStore") as FeatureStoreSettings),
+      })
+    : undefined;
+  const spark = features.spark ? resolveSparkSettings(section("spark")) : undefined;
+  const gpuInstances = features.gpuInstances
+    ? resolveGpuInstanceSettings(section("gpuInstances"))
+    : undefined;
+  const relational = features.relational
+    ? resolveRelationalStoreSettings({
+        ...defaults.relational,
+        ...(section("relational") as RelationalStoreSettings),
+      })
+    : undefined;
+  const trainingStorage = features.trainingStorage
+    ? resolveTrainingStorageSettings({
+        ...defaults.trainingStorage,
+        ...(section("trainingStorage") as TrainingStorageSettings),
+      })
+    : undefined;
   const redshift = features.redshift
     ? resolveWarehouseSettings({
         ...defaults.redshift,
@@ -303,6 +386,29 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     ...(glue ? prefixIssues(`${NAMESPACE}:glue`, validateDataCatalogSettings(glue)) : []),
     ...(athena ? prefixIssues(`${NAMESPACE}:athena`, validateQueryWorkgroupSettings(athena)) : []),
     ...(pipeline ? pipelineIssues(pipeline) : []),
+    ...(featureStore
+      ? prefixIssues(`${NAMESPACE}:featureStore`, [
+          ...validateFeatureStoreSettings(featureStore),
+          ...(environment ? featureStoreEnvironmentIssues(environment, featureStore) : []),
+        ])
+      : []),
+    ...(relational
+      ? prefixIssues(`${NAMESPACE}:relational`, [
+          ...validateRelationalStoreSettings(relational),
+          ...(environment ? relationalStoreEnvironmentIssues(environment, relational) : []),
+        ])
+      : []),
+    ...(trainingStorage
+      ? prefixIssues(`${NAMESPACE}:trainingStorage`, [
+          ...validateTrainingStorageSettings(trainingStorage),
+          ...(environment ? trainingStorageEnvironmentIssues(environment, trainingStorage) : []),
+        ])
+      : []),
+    ...(spark ? prefixIssues(`${NAMESPACE}:spark`, validateSparkSettings(spark)) : []),
+    ...(gpuInstances
+      ? prefixIssues(`${NAMESPACE}:gpuInstances`, validateGpuInstanceSettings(gpuInstances))
+      : []),
+    ...(etlTrigger ? prefixIssues(`${NAMESPACE}:etlTrigger`, validateEtlTriggerSettings(etlTrigger)) : []),
     ...(cost ? prefixIssues(`${NAMESPACE}:cost`, costIssues(cost, tags, flagged)) : []),
     ...featureRules(features),
     ...environmentRules(environment, dataLake, asRecord(input.tags)),
@@ -329,6 +435,12 @@ export function loadStackConfig(stack: string, config: Readonly<Record<string, s
     ...(glue ? { glue } : {}),
     ...(athena ? { athena } : {}),
     ...(pipeline ? { pipeline } : {}),
+    ...(etlTrigger ? { etlTrigger } : {}),
+    ...(featureStore ? { featureStore } : {}),
+    ...(spark ? { spark } : {}),
+    ...(relational ? { relational } : {}),
+    ...(trainingStorage ? { trainingStorage } : {}),
+    ...(gpuInstances ? { gpuInstances } : {}),
     ...(redshift ? { redshift } : {}),
     ...(cost ? { cost } : {}),
     ...(endpoint !== undefined ? { emulator: { endpoint: endpoint.replace(/\/+$/, "") } } : {}),
@@ -418,6 +530,13 @@ function featureRules(features: StackConfig["features"]): ValidationIssue[] {
           },
         ]
       : [];
+  if (features.etlTrigger && !features.pipeline) {
+    pipeline.push({
+      path: `${NAMESPACE}:features.etlTrigger`,
+      value: true,
+      expected: `false while ${NAMESPACE}:features.pipeline is false: the trigger starts the pipeline's state machine`,
+    });
+  }
   if (features.dataLake) return pipeline;
   const needsLake = {
     sagemaker: "training reads from and writes to the lake",
@@ -427,6 +546,7 @@ function featureRules(features: StackConfig["features"]): ValidationIssue[] {
     glue: "the catalog describes the lake's zones and the ETL job reads and writes them",
     athena: "queries read the lake and write their results to it",
     pipeline: "the pipeline's jobs read and write the lake",
+    spark: "Spark jobs read and write the lake and log to it",
   } as const;
   return [
     ...pipeline,

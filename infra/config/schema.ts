@@ -47,6 +47,12 @@ export const FeaturesSchema = z.strictObject({
   glue: z.boolean({ error: "true or false" }).optional(),
   athena: z.boolean({ error: "true or false" }).optional(),
   pipeline: z.boolean({ error: "true or false" }).optional(),
+  etlTrigger: z.boolean({ error: "true or false" }).optional(),
+  featureStore: z.boolean({ error: "true or false" }).optional(),
+  spark: z.boolean({ error: "true or false" }).optional(),
+  gpuInstances: z.boolean({ error: "true or false" }).optional(),
+  relational: z.boolean({ error: "true or false" }).optional(),
+  trainingStorage: z.boolean({ error: "true or false" }).optional(),
 });
 
 export const EksConfigSchema = z.strictObject({
@@ -174,6 +180,7 @@ export const DataLakeConfigSchema = z.strictObject({
     .enum(DELETION_POLICIES as [string, ...string[]], { error: `one of ${DELETION_POLICIES.join(", ")}` })
     .optional(),
   kmsKeyDeletionWindowDays: days.optional(),
+  eventBridge: z.boolean({ error: "true or false" }).optional(),
 });
 
 export const GlueConfigSchema = z.strictObject({
@@ -214,6 +221,88 @@ export const PipelineConfigSchema = z.strictObject({
       jitter: flag.optional(),
     })
     .optional(),
+});
+
+export const EtlTriggerConfigSchema = z.strictObject({
+  prefixes: z.array(text, { error: "a list of folders of the raw zone" }).optional(),
+  suffixes: z.array(text, { error: "a list of key endings, or [] for every object" }).optional(),
+  sourcePath: z.enum(["prefix", "object"], { error: "one of prefix, object" }).optional(),
+  retryAttempts: count.optional(),
+  maxEventAgeSeconds: count.optional(),
+  deadLetterRetentionDays: days.optional(),
+  enabled: flag.optional(),
+});
+
+export const FeatureStoreConfigSchema = z.strictObject({
+  billingMode: z
+    .enum(["PAY_PER_REQUEST", "PROVISIONED"], { error: "one of PAY_PER_REQUEST, PROVISIONED" })
+    .optional(),
+  readCapacityUnits: count.optional(),
+  writeCapacityUnits: count.optional(),
+  featureTtlDays: days.optional(),
+  pointInTimeRecovery: flag.optional(),
+  recoveryPeriodDays: days.optional(),
+  deletionPolicy: z
+    .enum(DELETION_POLICIES as [string, ...string[]], { error: `one of ${DELETION_POLICIES.join(", ")}` })
+    .optional(),
+});
+
+export const SparkConfigSchema = z.strictObject({
+  releaseLabel: text.optional(),
+  idleTimeoutMinutes: count.optional(),
+  maxVcpus: count.optional(),
+  maxMemoryGb: count.optional(),
+  maxDiskGb: count.optional(),
+  ec2SecurityConfiguration: z.strictObject({ certificatesS3Object: text.optional() }).optional(),
+});
+
+export const GpuInstancesConfigSchema = z.strictObject({
+  instanceTypes: z.array(text, { error: "a list of instance types" }).optional(),
+  maxSize: count.optional(),
+  onDemandFallback: flag.optional(),
+  rootVolumeGiB: count.optional(),
+  metadataHopLimit: count.optional(),
+  amiParameter: text.optional(),
+});
+
+const deletionPolicy = z
+  .enum(DELETION_POLICIES as [string, ...string[]], { error: `one of ${DELETION_POLICIES.join(", ")}` })
+  .optional();
+
+export const RelationalConfigSchema = z.strictObject({
+  engineVersion: text.optional(),
+  minCapacityAcus: z.number({ error: "a number of ACUs such as 0 or 0.5" }).optional(),
+  maxCapacityAcus: z.number({ error: "a number of ACUs such as 4" }).optional(),
+  secondsUntilAutoPause: count.optional(),
+  databaseName: text.optional(),
+  masterUsername: text.optional(),
+  backupRetentionDays: days.optional(),
+  logRetentionDays: days.optional(),
+  performanceInsights: flag.optional(),
+  deletionPolicy,
+  allowedCidrBlocks: z.array(text, { error: "a list of CIDR blocks" }).optional(),
+});
+
+export const TrainingStorageConfigSchema = z.strictObject({
+  throughputMode: z.enum(["elastic", "bursting"], { error: "one of elastic, bursting" }).optional(),
+  transitionToInfrequentAccessDays: days.optional(),
+  transitionToPrimaryOnAccess: flag.optional(),
+  accessPoints: z
+    .array(
+      z.strictObject({
+        name: text,
+        path: text,
+        uid: count.optional(),
+        gid: count.optional(),
+        permissions: text.optional(),
+      }),
+      { error: "a list of access points" },
+    )
+    .optional(),
+  rootAccess: flag.optional(),
+  automaticBackups: flag.optional(),
+  ebsEncryptionByDefault: flag.optional(),
+  deletionPolicy,
 });
 
 export const RedshiftConfigSchema = z.strictObject({
@@ -279,6 +368,12 @@ export const StackConfigSchema = z.strictObject({
   glue: GlueConfigSchema.optional(),
   athena: AthenaConfigSchema.optional(),
   pipeline: PipelineConfigSchema.optional(),
+  etlTrigger: EtlTriggerConfigSchema.optional(),
+  featureStore: FeatureStoreConfigSchema.optional(),
+  spark: SparkConfigSchema.optional(),
+  gpuInstances: GpuInstancesConfigSchema.optional(),
+  relational: RelationalConfigSchema.optional(),
+  trainingStorage: TrainingStorageConfigSchema.optional(),
   redshift: RedshiftConfigSchema.optional(),
   cost: CostConfigSchema.optional(),
   emulator: EmulatorConfigSchema.optional(),

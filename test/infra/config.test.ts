@@ -72,14 +72,14 @@ describe("stack config errors", () => {
     });
     expect(found).toEqual([
       'mlplat:dataLake.lifecycle.checkpointExpirationDays: got "fourteen", expected a whole number of days',
-      'mlplat:enviroment: got "dev", expected no such key: known keys here are mlplat:environment, aws:region, mlplat:tags, mlplat:features, mlplat:dataLake, mlplat:network, mlplat:sagemaker, mlplat:bedrock, mlplat:lambdaInference, mlplat:eks, mlplat:glue, mlplat:athena, mlplat:pipeline, mlplat:redshift, mlplat:cost, mlplat:emulator; did you mean mlplat:environment?',
+      'mlplat:enviroment: got "dev", expected no such key: known keys here are mlplat:environment, aws:region, mlplat:tags, mlplat:features, mlplat:dataLake, mlplat:network, mlplat:sagemaker, mlplat:bedrock, mlplat:lambdaInference, mlplat:eks, mlplat:glue, mlplat:athena, mlplat:pipeline, mlplat:etlTrigger, mlplat:featureStore, mlplat:spark, mlplat:gpuInstances, mlplat:relational, mlplat:trainingStorage, mlplat:redshift, mlplat:cost, mlplat:emulator; did you mean mlplat:environment?',
       "mlplat:dataLake.lifecycle.rawToGlacierDays: got 45, expected at least 90: 30 days after lifecycle.rawToInfrequentAccessDays (60), as S3 keeps objects 30 days in STANDARD_IA before moving them on",
     ]);
   });
 
   it("rejects unknown nested keys with a suggestion", () => {
     expect(configProblems("dev", { "mlplat:dataLake": { lifecyle: { rawToGlacierDays: 120 } } })).toEqual([
-      'mlplat:dataLake.lifecyle: got {"rawToGlacierDays":120}, expected no such key: known keys here are lifecycle, tlsOnly, deletionPolicy, kmsKeyDeletionWindowDays; did you mean lifecycle?',
+      'mlplat:dataLake.lifecyle: got {"rawToGlacierDays":120}, expected no such key: known keys here are lifecycle, tlsOnly, deletionPolicy, kmsKeyDeletionWindowDays, eventBridge; did you mean lifecycle?',
     ]);
   });
 

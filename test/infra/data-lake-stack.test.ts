@@ -41,6 +41,8 @@ describe("prod stack: the data lake", () => {
           `aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration mlplat-prod-lake-${b}-lifecycle`,
         ]),
         "aws:s3/bucketLogging:BucketLogging mlplat-prod-lake-data-logging",
+        // Prod's ETL trigger listens to the data bucket's events on EventBridge.
+        "aws:s3/bucketNotification:BucketNotification mlplat-prod-lake-data-events",
       ].sort(),
     );
   });
