@@ -13,6 +13,10 @@ import { InferenceFunction } from "../components/lambda-inference";
 import { Network } from "../components/network";
 import { RelationalStore } from "../components/relational";
 import { TrainingStorage } from "../components/storage";
+
+/** The ports training jobs use to reach the training file system and the relational store. */
+const NFS_PORT = 2049;
+const POSTGRES_PORT = 5432;
 import { EtlTrigger } from "../components/etl-trigger";
 import { MlPipeline } from "../components/pipeline";
 import { Warehouse } from "../components/redshift";
@@ -213,7 +217,12 @@ export function main(): StackOutputs {
     config.relational ||
     config.trainingStorage
   ) {
-    network = new Network(`${prefix}-network`, config.network, providers);
+    // Training jobs reach the training file system (NFS) and the relational store (PostgreSQL) in the VPC.
+    const trainingServicePorts = [
+      ...(config.trainingStorage ? [NFS_PORT] : []),
+      ...(config.relational ? [POSTGRES_PORT] : []),
+    ];
+    network = new Network(`${prefix}-network`, { ...config.network, trainingServicePorts }, providers);
     outputs.network = { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds };
   }
 

@@ -10,6 +10,12 @@ export interface NetworkArgs {
    * are billed per AZ and hour (seed §7.4), hence off by default. @default false
    */
   sageMakerEndpoints?: boolean;
+  /**
+   * Services inside the VPC that training jobs connect to, by TCP port (2049 for the training file system, 5432
+   * for the relational store): the training security group may reach them in the VPC's block, nothing else.
+   * @default []
+   */
+  trainingServicePorts?: readonly number[];
   /** Tags for every taggable resource. @default {} */
   tags?: Record<string, string>;
 }
@@ -18,6 +24,7 @@ export interface ResolvedNetworkArgs {
   readonly cidrBlock: string;
   readonly availabilityZoneCount: number;
   readonly sageMakerEndpoints: boolean;
+  readonly trainingServicePorts: readonly number[];
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -26,6 +33,7 @@ export function resolveNetworkArgs(args: NetworkArgs = {}): ResolvedNetworkArgs 
     cidrBlock: args.cidrBlock ?? "10.0.0.0/16",
     availabilityZoneCount: args.availabilityZoneCount ?? 2,
     sageMakerEndpoints: args.sageMakerEndpoints ?? false,
+    trainingServicePorts: [...new Set(args.trainingServicePorts ?? [])].sort((a, b) => a - b),
     tags: { ...(args.tags ?? {}) },
   };
 }
@@ -44,6 +52,15 @@ export function validateNetworkArgs(args: ResolvedNetworkArgs): ValidationIssue[
   if (![2, 3].includes(args.availabilityZoneCount)) {
     issues.push({ path: "availabilityZoneCount", value: args.availabilityZoneCount, expected: "2 or 3" });
   }
+  args.trainingServicePorts.forEach((port, i) => {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      issues.push({
+        path: `trainingServicePorts[${i}]`,
+        value: port,
+        expected: "a TCP port from 1 to 65535",
+      });
+    }
+  });
   return issues;
 }
 

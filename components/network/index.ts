@@ -133,6 +133,13 @@ export class Network extends pulumi.ComponentResource {
             self: true,
           },
           ...tlsOut("Training"),
+          ...settings.trainingServicePorts.map((port) => ({
+            description: `Training: services in the VPC on port ${port}`,
+            protocol: "tcp",
+            fromPort: port,
+            toPort: port,
+            cidrBlocks: [settings.cidrBlock],
+          })),
         ],
         tags: { ...tags, Name: `${name}-training` },
       },

@@ -12,6 +12,17 @@ describe("prod stack: SageMaker", () => {
     run = await runStack("prod");
   });
 
+  it("lets training reach the training file system (NFS) and Aurora (PostgreSQL) in the VPC, nothing more", () => {
+    const sg = resource(run, "aws:ec2/securityGroup:SecurityGroup", "mlplat-prod-network-training-sg");
+    const egress = sg.inputs.egress as Record<string, unknown>[];
+    expect(
+      egress.filter((e) => e.fromPort !== 443 && e.protocol !== "-1").map((e) => [e.fromPort, e.cidrBlocks]),
+    ).toEqual([
+      [2049, ["10.0.0.0/16"]],
+      [5432, ["10.0.0.0/16"]],
+    ]);
+  });
+
   it("declares the network, training and serving platforms under these names", () => {
     const names = run.resources
       .filter((r) => /^mlplat-prod-(network|training|serving)/.test(r.name))
