@@ -222,7 +222,12 @@ export function main(): StackOutputs {
       ...(config.trainingStorage ? [NFS_PORT] : []),
       ...(config.relational ? [POSTGRES_PORT] : []),
     ];
-    network = new Network(`${prefix}-network`, { ...config.network, trainingServicePorts }, providers);
+    network = new Network(
+      `${prefix}-network`,
+      // The feature store is reached through a DynamoDB gateway endpoint, as the lake is through S3's.
+      { ...config.network, trainingServicePorts, dynamoDbEndpoint: config.featureStore !== undefined },
+      providers,
+    );
     outputs.network = { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds };
   }
 

@@ -11,6 +11,11 @@ export interface NetworkArgs {
    */
   sageMakerEndpoints?: boolean;
   /**
+   * A DynamoDB gateway endpoint (free, like S3's), so that training jobs and functions in the private subnets
+   * reach the feature store without a NAT gateway. @default false
+   */
+  dynamoDbEndpoint?: boolean;
+  /**
    * Services inside the VPC that training jobs connect to, by TCP port (2049 for the training file system, 5432
    * for the relational store): the training security group may reach them in the VPC's block, nothing else.
    * @default []
@@ -24,6 +29,7 @@ export interface ResolvedNetworkArgs {
   readonly cidrBlock: string;
   readonly availabilityZoneCount: number;
   readonly sageMakerEndpoints: boolean;
+  readonly dynamoDbEndpoint: boolean;
   readonly trainingServicePorts: readonly number[];
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -33,6 +39,7 @@ export function resolveNetworkArgs(args: NetworkArgs = {}): ResolvedNetworkArgs 
     cidrBlock: args.cidrBlock ?? "10.0.0.0/16",
     availabilityZoneCount: args.availabilityZoneCount ?? 2,
     sageMakerEndpoints: args.sageMakerEndpoints ?? false,
+    dynamoDbEndpoint: args.dynamoDbEndpoint ?? false,
     trainingServicePorts: [...new Set(args.trainingServicePorts ?? [])].sort((a, b) => a - b),
     tags: { ...(args.tags ?? {}) },
   };

@@ -94,6 +94,20 @@ export class Network extends pulumi.ComponentResource {
       parent,
     );
 
+    const dynamoDb = settings.dynamoDbEndpoint
+      ? new aws.ec2.VpcEndpoint(
+          `${name}-dynamodb`,
+          {
+            vpcId: vpc.id,
+            serviceName: pulumi.interpolate`com.amazonaws.${region}.dynamodb`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: [routeTable.id],
+            tags: { ...tags, Name: `${name}-dynamodb` },
+          },
+          parent,
+        )
+      : undefined;
+
     const tlsOut = (description: string) => [
       {
         description: `${description}: S3 through the gateway endpoint`,
@@ -102,6 +116,17 @@ export class Network extends pulumi.ComponentResource {
         toPort: HTTPS,
         prefixListIds: [s3.prefixListId],
       },
+      ...(dynamoDb
+        ? [
+            {
+              description: `${description}: DynamoDB through the gateway endpoint`,
+              protocol: "tcp",
+              fromPort: HTTPS,
+              toPort: HTTPS,
+              prefixListIds: [dynamoDb.prefixListId],
+            },
+          ]
+        : []),
       {
         description: `${description}: interface endpoints in the VPC`,
         protocol: "tcp",

@@ -23,6 +23,21 @@ describe("prod stack: SageMaker", () => {
     ]);
   });
 
+  it("reaches the feature store through a DynamoDB gateway endpoint, over TLS", () => {
+    expect(
+      resource(run, "aws:ec2/vpcEndpoint:VpcEndpoint", "mlplat-prod-network-dynamodb").inputs,
+    ).toMatchObject({
+      serviceName: "com.amazonaws.ap-northeast-2.dynamodb",
+      vpcEndpointType: "Gateway",
+    });
+    const sg = resource(run, "aws:ec2/securityGroup:SecurityGroup", "mlplat-prod-network-training-sg");
+    expect(
+      (sg.inputs.egress as Record<string, unknown>[]).filter((e) =>
+        String(e.description).includes("DynamoDB"),
+      ),
+    ).toHaveLength(1);
+  });
+
   it("declares the network, training and serving platforms under these names", () => {
     const names = run.resources
       .filter((r) => /^mlplat-prod-(network|training|serving)/.test(r.name))
@@ -38,6 +53,7 @@ describe("prod stack: SageMaker", () => {
           `aws:ec2/subnet:Subnet mlplat-prod-network-private-${i}`,
           `aws:ec2/routeTableAssociation:RouteTableAssociation mlplat-prod-network-private-${i}-rta`,
         ]),
+        "aws:ec2/vpcEndpoint:VpcEndpoint mlplat-prod-network-dynamodb",
         "aws:ec2/vpcEndpoint:VpcEndpoint mlplat-prod-network-s3",
         "aws:ec2/vpcEndpoint:VpcEndpoint mlplat-prod-network-sagemaker-api",
         "aws:ec2/vpcEndpoint:VpcEndpoint mlplat-prod-network-sagemaker-runtime",
@@ -99,7 +115,9 @@ describe("dev stack: SageMaker", () => {
   it("uses three zones (Redshift Serverless needs them) and no paid interface endpoints", async () => {
     const run = await runStack("dev");
     expect(resourcesOfType(run, "aws:ec2/subnet:Subnet")).toHaveLength(3);
+    // Gateway endpoints (S3, DynamoDB) are free; interface endpoints are not.
     expect(resourcesOfType(run, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.name)).toEqual([
+      "mlplat-dev-network-dynamodb",
       "mlplat-dev-network-s3",
     ]);
   });
