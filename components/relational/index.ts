@@ -12,26 +12,10 @@ import {
   type RelationalStoreSettings,
   type ResolvedRelationalStoreSettings,
 } from "./args";
+import { CLUSTER_PARAMETERS, clusterDefinition, WRITER_SUFFIX, writerDefinition } from "./definitions";
 
 export * from "./args";
-
-/** The instance class of Aurora Serverless v2 instances. */
-export const SERVERLESS_INSTANCE_CLASS = "db.serverless";
-
-/** The log Aurora PostgreSQL exports to CloudWatch Logs. */
-export const POSTGRESQL_LOG_EXPORTS = ["postgresql"] as const;
-
-/** Cluster parameters: connections must use TLS. */
-export const CLUSTER_PARAMETERS: Readonly<Record<string, string>> = { "rds.force_ssl": "1" };
-
-/**
- * Days Performance Insights keeps its history: 7 is the free tier (longer retention is charged per vCPU, or
- * per ACU for Aurora Serverless v2).
- */
-export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7;
-
-/** The suffix of the writer instance's identifier; the cluster's name leaves room for it. */
-const WRITER_SUFFIX = "-writer";
+export * from "./definitions";
 
 export interface RelationalStoreArgs extends RelationalStoreSettings {
   vpcId: pulumi.Input<string>;
@@ -97,7 +81,6 @@ export class RelationalStore extends pulumi.ComponentResource {
     const tags = { ...(args.tags ?? {}) };
     const parent = { parent: this };
     const keep = keepOptions(settings.deletionPolicy);
-    const destroy = settings.deletionPolicy === "destroy";
 
     const kmsKeyArn = args.kmsKeyArn !== undefined ? pulumi.output(args.kmsKeyArn) : this.ownKey(name, tags);
     this.kmsKeyArn = kmsKeyArn;
@@ -135,60 +118,28 @@ export class RelationalStore extends pulumi.ComponentResource {
       { ...parent, ...keep },
     );
 
-    const pause = settings.minCapacityAcus === 0;
     this.cluster = new aws.rds.Cluster(
       `${name}-cluster`,
       {
-        clusterIdentifier: name,
-        engine: "aurora-postgresql",
-        engineMode: "provisioned",
-        engineVersion: settings.engineVersion,
-        // Never drift into RDS Extended Support (charged per vCPU-hour) when a major version ends standard support.
-        engineLifecycleSupport: "open-source-rds-extended-support-disabled",
-        serverlessv2ScalingConfiguration: {
-          minCapacity: settings.minCapacityAcus,
-          maxCapacity: settings.maxCapacityAcus,
-          ...(pause ? { secondsUntilAutoPause: settings.secondsUntilAutoPause } : {}),
-        },
-        databaseName: settings.databaseName,
-        masterUsername: settings.masterUsername,
-        manageMasterUserPassword: true,
+        ...clusterDefinition(name, settings),
         masterUserSecretKmsKeyId: kmsKeyArn,
-        storageEncrypted: true,
         kmsKeyId: kmsKeyArn,
-        port: POSTGRES_PORT,
         dbSubnetGroupName: subnetGroup.name,
         dbClusterParameterGroupName: parameterGroup.name,
         vpcSecurityGroupIds: [this.securityGroupId],
-        iamDatabaseAuthenticationEnabled: true,
-        enabledCloudwatchLogsExports: [...POSTGRESQL_LOG_EXPORTS],
-        backupRetentionPeriod: settings.backupRetentionDays,
-        copyTagsToSnapshot: true,
-        deletionProtection: !destroy,
-        skipFinalSnapshot: destroy,
-        ...(destroy ? {} : { finalSnapshotIdentifier: `${name}-final` }),
         tags,
       },
       { ...parent, ...keep, dependsOn: [logGroup] },
     );
+    const writer = writerDefinition(name, settings);
     new aws.rds.ClusterInstance(
-      `${name}${WRITER_SUFFIX}`,
+      writer.identifier,
       {
-        identifier: `${name}${WRITER_SUFFIX}`,
+        ...writer,
         clusterIdentifier: this.cluster.id,
-        instanceClass: SERVERLESS_INSTANCE_CLASS,
-        engine: "aurora-postgresql",
         engineVersion: this.cluster.engineVersion,
         dbSubnetGroupName: subnetGroup.name,
-        publiclyAccessible: false,
-        autoMinorVersionUpgrade: true,
-        ...(settings.performanceInsights
-          ? {
-              performanceInsightsEnabled: true,
-              performanceInsightsKmsKeyId: kmsKeyArn,
-              performanceInsightsRetentionPeriod: PERFORMANCE_INSIGHTS_RETENTION_DAYS,
-            }
-          : { performanceInsightsEnabled: false }),
+        ...(settings.performanceInsights ? { performanceInsightsKmsKeyId: kmsKeyArn } : {}),
         tags,
       },
       parent,

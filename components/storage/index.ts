@@ -6,17 +6,20 @@ import { ValidationError, type ValidationIssue } from "../validation";
 import {
   NFS_PORT,
   resolveTrainingStorageSettings,
-  transitionValue,
   validateTrainingStorageSettings,
   type ResolvedTrainingStorageSettings,
   type TrainingStorageSettings,
 } from "./args";
+import {
+  accessPointDefinition,
+  backupPolicyStatus,
+  fileSystemDefinition,
+  fileSystemPolicyDocument,
+  lifecyclePolicies,
+} from "./definitions";
 
 export * from "./args";
-
-/** What NFS clients may do through a mount target; root access only when the settings allow it. */
-const CLIENT_ACTIONS = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"] as const;
-const CLIENT_ROOT_ACCESS = "elasticfilesystem:ClientRootAccess";
+export * from "./definitions";
 
 /** The actions the default EBS key allows every principal of the account, through EC2 only (as aws/ebs does). */
 const EBS_KEY_USE = [
@@ -105,16 +108,9 @@ export class TrainingStorage extends pulumi.ComponentResource {
     const fileSystem = new aws.efs.FileSystem(
       `${name}-fs`,
       {
-        encrypted: true,
+        ...fileSystemDefinition(settings),
         kmsKeyId: this.kmsKeyArn,
-        performanceMode: "generalPurpose",
-        throughputMode: settings.throughputMode,
-        lifecyclePolicies: [
-          { transitionToIa: transitionValue(settings.transitionToInfrequentAccessDays) },
-          ...(settings.transitionToPrimaryOnAccess
-            ? [{ transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }]
-            : []),
-        ],
+        lifecyclePolicies: lifecyclePolicies(settings),
         tags: { ...tags, Name: name },
       },
       { ...parent, ...keep },
@@ -126,7 +122,7 @@ export class TrainingStorage extends pulumi.ComponentResource {
       `${name}-backup`,
       {
         fileSystemId: fileSystem.id,
-        backupPolicy: { status: settings.automaticBackups ? "ENABLED" : "DISABLED" },
+        backupPolicy: { status: backupPolicyStatus(settings) },
       },
       parent,
     );
@@ -135,27 +131,7 @@ export class TrainingStorage extends pulumi.ComponentResource {
       `${name}-policy`,
       {
         fileSystemId: fileSystem.id,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "MountThroughMountTargets",
-              Effect: "Allow",
-              Principal: { AWS: "*" },
-              Action: settings.rootAccess ? [...CLIENT_ACTIONS, CLIENT_ROOT_ACCESS] : [...CLIENT_ACTIONS],
-              Resource: fileSystem.arn,
-              Condition: { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } },
-            },
-            {
-              Sid: "DenyInsecureTransport",
-              Effect: "Deny",
-              Principal: { AWS: "*" },
-              Action: "*",
-              Resource: fileSystem.arn,
-              Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-          ],
-        }),
+        policy: pulumi.jsonStringify(fileSystemPolicyDocument(fileSystem.arn, settings)),
       },
       parent,
     );
@@ -201,11 +177,7 @@ export class TrainingStorage extends pulumi.ComponentResource {
             `${name}-ap-${ap.name}`,
             {
               fileSystemId: fileSystem.id,
-              posixUser: { uid: ap.uid, gid: ap.gid },
-              rootDirectory: {
-                path: ap.path,
-                creationInfo: { ownerUid: ap.uid, ownerGid: ap.gid, permissions: ap.permissions },
-              },
+              ...accessPointDefinition(ap),
               tags: { ...tags, Name: `${name}-${ap.name}` },
             },
             parent,
