@@ -13,16 +13,16 @@ import {
   type ResolvedSparkSettings,
   type SparkSettings,
 } from "./args";
+import { SPARK_LOG_ZONE, sparkApplicationDefinition, sparkLogUri } from "./definitions";
 
 export * from "./args";
+export { SPARK_LOG_ZONE, sparkLogUri } from "./definitions";
 
 const HTTPS = 443;
 
 /** The lake zones Spark jobs read, and the zones they write. */
 export const SPARK_READ_ZONES: readonly LakeZone[] = ["raw", "processed"];
 export const SPARK_WRITE_ZONES: readonly LakeZone[] = ["processed", "features"];
-/** Where job logs go: `artifacts/logs/emr/<application>/`, in the lake's logs zone. */
-export const SPARK_LOG_ZONE: LakeZone = "artifacts/logs";
 
 export interface SparkProcessingArgs extends SparkSettings {
   vpcId: pulumi.Input<string>;
@@ -100,26 +100,18 @@ export class SparkProcessing extends pulumi.ComponentResource {
     if ((args.catalogDatabaseNames ?? []).length > 0) this.grantCatalogRead(name, args);
     this.jobRoleArn = this.jobRole.arn;
 
-    this.logUri = args.lake.uri(SPARK_LOG_ZONE, "emr", name).apply((uri) => `${uri}/`);
+    this.logUri = args.lake.bucketName.apply((bucket) => sparkLogUri(bucket, name));
     this.securityGroupId = this.securityGroup(name, args, tags).id;
 
     const application = new aws.emrserverless.Application(
       `${name}-app`,
       {
-        name,
-        type: "spark",
-        releaseLabel: settings.releaseLabel,
-        autoStartConfiguration: { enabled: true },
-        autoStopConfiguration: { enabled: true, idleTimeoutMinutes: settings.idleTimeoutMinutes },
-        maximumCapacity: {
-          cpu: `${settings.maxVcpus} vCPU`,
-          memory: `${settings.maxMemoryGb} GB`,
-          disk: `${settings.maxDiskGb} GB`,
-        },
-        networkConfiguration: { subnetIds: args.subnetIds, securityGroupIds: [this.securityGroupId] },
-        monitoringConfiguration: {
-          s3MonitoringConfiguration: { logUri: this.logUri, encryptionKeyArn: args.lake.kmsKeyArn },
-        },
+        ...sparkApplicationDefinition<pulumi.Input<string>>(name, settings, {
+          subnetIds: args.subnetIds,
+          securityGroupIds: [this.securityGroupId],
+          logUri: this.logUri,
+          encryptionKeyArn: args.lake.kmsKeyArn,
+        }),
         tags,
       },
       parent,

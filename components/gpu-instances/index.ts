@@ -5,12 +5,12 @@ import { keepOptions, type DataLake, type DeletionPolicy, type LakeZone } from "
 import { SSM_INSTANCE_REGISTRATION, SSM_SESSION_CHANNELS } from "../iam/actions";
 import { ValidationError, type ValidationIssue } from "../validation";
 import {
-  AL2023_ROOT_DEVICE,
   resolveGpuInstanceSettings,
   validateGpuInstanceSettings,
   type GpuInstanceSettings,
   type ResolvedGpuInstanceSettings,
 } from "./args";
+import { gpuGroupSizing, gpuGroupTags, gpuLaunchTemplateData, gpuMixedInstancesPolicy } from "./definitions";
 
 export * from "./args";
 
@@ -156,40 +156,12 @@ export class GpuInstances extends pulumi.ComponentResource {
     const template = new aws.ec2.LaunchTemplate(
       `${name}-lt`,
       {
-        description: `GPU instances ${name}: DLAMI GPU, IMDSv2 only, encrypted root volume, no public IP, no key pair`,
-        imageId: `resolve:ssm:${settings.amiParameter}`,
-        instanceType: settings.instanceTypes[0],
-        iamInstanceProfile: { arn: profile.arn },
-        metadataOptions: {
-          httpEndpoint: "enabled",
-          httpTokens: "required",
-          httpPutResponseHopLimit: settings.metadataHopLimit,
-          instanceMetadataTags: "disabled",
-        },
-        blockDeviceMappings: [
-          {
-            deviceName: AL2023_ROOT_DEVICE,
-            ebs: {
-              volumeSize: settings.rootVolumeGiB,
-              volumeType: "gp3",
-              encrypted: "true",
-              kmsKeyId: this.kmsKeyArn,
-              deleteOnTermination: "true",
-            },
-          },
-        ],
-        networkInterfaces: [
-          {
-            deviceIndex: 0,
-            associatePublicIpAddress: "false",
-            deleteOnTermination: "true",
-            securityGroups: [securityGroup.id],
-          },
-        ],
-        tagSpecifications: [
-          { resourceType: "instance", tags: { ...tags, Name: `${name}-gpu` } },
-          { resourceType: "volume", tags },
-        ],
+        ...gpuLaunchTemplateData<pulumi.Input<string>>(
+          name,
+          settings,
+          { instanceProfileArn: profile.arn, kmsKeyArn: this.kmsKeyArn, securityGroupId: securityGroup.id },
+          tags,
+        ),
         updateDefaultVersion: true,
         tags,
       },
@@ -201,34 +173,10 @@ export class GpuInstances extends pulumi.ComponentResource {
       new aws.autoscaling.Group(
         `${name}-${suffix}`,
         {
-          minSize: 0,
-          maxSize: settings.maxSize,
-          desiredCapacity: 0,
+          ...gpuGroupSizing(settings, spot),
           vpcZoneIdentifiers: args.subnetIds,
-          // Spot: replace an instance when EC2 signals it is at elevated risk of interruption.
-          capacityRebalance: spot,
-          mixedInstancesPolicy: {
-            instancesDistribution: spot
-              ? {
-                  onDemandBaseCapacity: 0,
-                  onDemandPercentageAboveBaseCapacity: 0,
-                  spotAllocationStrategy: "price-capacity-optimized",
-                }
-              : {
-                  onDemandBaseCapacity: 0,
-                  onDemandPercentageAboveBaseCapacity: 100,
-                  onDemandAllocationStrategy: "prioritized",
-                },
-            launchTemplate: {
-              launchTemplateSpecification: { launchTemplateId: template.id, version: "$Latest" },
-              overrides: settings.instanceTypes.map((instanceType) => ({ instanceType })),
-            },
-          },
-          tags: Object.entries({ ...tags, Name: `${name}-gpu` }).map(([key, value]) => ({
-            key,
-            value,
-            propagateAtLaunch: true,
-          })),
+          mixedInstancesPolicy: gpuMixedInstancesPolicy(settings, template.id, spot),
+          tags: gpuGroupTags(name, tags),
         },
         // Scaling out and in happens outside the stack; an update must not reset it (and end running work).
         { ...parent, ignoreChanges: ["desiredCapacity"] },
