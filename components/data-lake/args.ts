@@ -26,6 +26,41 @@ export interface LakeLifecycleArgs {
 export type DeletionPolicy = "protect" | "retain" | "destroy";
 export const DELETION_POLICIES: readonly DeletionPolicy[] = ["protect", "retain", "destroy"];
 
+/** What a deletion policy must be, phrased to follow "expected": `one of protect, retain, destroy`. */
+export const DELETION_POLICY_EXPECTED = `one of ${DELETION_POLICIES.join(", ")}`;
+
+/**
+ * The problem with a deletion policy that is not one of {@link DELETION_POLICIES}; empty when it is one.
+ * @param value the policy given (typed loosely: config may hold anything)
+ * @param path where it was given @default "deletionPolicy"
+ */
+export function deletionPolicyIssues(value: unknown, path = "deletionPolicy"): ValidationIssue[] {
+  if (DELETION_POLICIES.includes(value as DeletionPolicy)) return [];
+  return [{ path, value, expected: DELETION_POLICY_EXPECTED }];
+}
+
+/**
+ * What production demands of a deletion policy: `protect`, because production data is never deleted with the
+ * stack. Empty outside the `prod` environment and for `protect`.
+ * @param environment the stack's environment, e.g. `prod`
+ * @param value the policy given
+ * @param path where it was given @default "deletionPolicy"
+ */
+export function productionDeletionPolicyIssues(
+  environment: string | undefined,
+  value: unknown,
+  path = "deletionPolicy",
+): ValidationIssue[] {
+  if (environment !== "prod" || value === "protect") return [];
+  return [
+    {
+      path,
+      value,
+      expected: `"protect" in a prod environment: production data is never deleted with the stack`,
+    },
+  ];
+}
+
 /** The resource options a deletion policy stands for; stores of data and their keys take them. */
 export function keepOptions(policy: DeletionPolicy): { protect?: boolean; retainOnDelete?: boolean } {
   switch (policy) {
@@ -185,13 +220,7 @@ export function validateDataLakeArgs(args: ResolvedDataLakeArgs): ValidationIssu
   if (typeof args.eventBridge !== "boolean") {
     issues.push({ path: "eventBridge", value: args.eventBridge, expected: "true or false" });
   }
-  if (!DELETION_POLICIES.includes(args.deletionPolicy)) {
-    issues.push({
-      path: "deletionPolicy",
-      value: args.deletionPolicy,
-      expected: `one of ${DELETION_POLICIES.join(", ")}`,
-    });
-  }
+  issues.push(...deletionPolicyIssues(args.deletionPolicy));
   return issues;
 }
 

@@ -1,4 +1,4 @@
-import { DELETION_POLICIES, type DeletionPolicy } from "../data-lake/args";
+import { deletionPolicyIssues, productionDeletionPolicyIssues, type DeletionPolicy } from "../data-lake/args";
 import { wholeNumbers, type ValidationIssue } from "../validation";
 
 /**
@@ -114,13 +114,7 @@ export function validateFeatureStoreSettings(s: ResolvedFeatureStoreSettings): V
     issues.push({ path: "pointInTimeRecovery", value: s.pointInTimeRecovery, expected: "true or false" });
   }
   whole("recoveryPeriodDays", s.recoveryPeriodDays, 1, MAX_RECOVERY_PERIOD_DAYS, "days");
-  if (!DELETION_POLICIES.includes(s.deletionPolicy)) {
-    issues.push({
-      path: "deletionPolicy",
-      value: s.deletionPolicy,
-      expected: `one of ${DELETION_POLICIES.join(", ")}`,
-    });
-  }
+  issues.push(...deletionPolicyIssues(s.deletionPolicy));
   return issues;
 }
 
@@ -135,13 +129,7 @@ export function featureStoreEnvironmentIssues(
 ): ValidationIssue[] {
   if (environment !== "prod") return [];
   const issues: ValidationIssue[] = [];
-  if (s.deletionPolicy !== "protect") {
-    issues.push({
-      path: "deletionPolicy",
-      value: s.deletionPolicy,
-      expected: `"protect" in a prod environment: production data is never deleted with the stack`,
-    });
-  }
+  issues.push(...productionDeletionPolicyIssues(environment, s.deletionPolicy));
   if (!s.pointInTimeRecovery) {
     issues.push({
       path: "pointInTimeRecovery",

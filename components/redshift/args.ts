@@ -1,5 +1,5 @@
 import { checkLogRetention } from "../catalog/cloudwatch";
-import { DELETION_POLICIES, type DeletionPolicy } from "../data-lake/args";
+import { deletionPolicyIssues, productionDeletionPolicyIssues, type DeletionPolicy } from "../data-lake/args";
 import { wholeNumbers, type ValidationIssue } from "../validation";
 
 /** How the warehouse runs: Redshift Serverless (pay per RPU-second) or a provisioned RA3 cluster. */
@@ -195,13 +195,7 @@ export function validateWarehouseSettings(s: ResolvedWarehouseSettings): Validat
     });
   }
   checkLogRetention(issues, "auditLogRetentionDays", s.auditLogRetentionDays);
-  if (!DELETION_POLICIES.includes(s.deletionPolicy)) {
-    issues.push({
-      path: "deletionPolicy",
-      value: s.deletionPolicy,
-      expected: `one of ${DELETION_POLICIES.join(", ")}`,
-    });
-  }
+  issues.push(...deletionPolicyIssues(s.deletionPolicy));
   whole("snapshotRetentionDays", s.snapshotRetentionDays, 1, 35, "days");
   s.allowedCidrBlocks.forEach((cidr, i) => {
     const problem = cidrProblem(cidr);
@@ -230,14 +224,5 @@ export function warehouseEnvironmentIssues(
   environment: string,
   s: ResolvedWarehouseSettings,
 ): ValidationIssue[] {
-  if (environment === "prod" && s.deletionPolicy !== "protect") {
-    return [
-      {
-        path: "deletionPolicy",
-        value: s.deletionPolicy,
-        expected: `"protect" in a prod environment: production data is never deleted with the stack`,
-      },
-    ];
-  }
-  return [];
+  return productionDeletionPolicyIssues(environment, s.deletionPolicy);
 }

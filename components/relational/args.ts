@@ -1,5 +1,5 @@
 import { checkLogRetention } from "../catalog/cloudwatch";
-import { DELETION_POLICIES, type DeletionPolicy } from "../data-lake/args";
+import { deletionPolicyIssues, productionDeletionPolicyIssues, type DeletionPolicy } from "../data-lake/args";
 import { wholeNumbers, type ValidationIssue } from "../validation";
 
 /** The port Aurora PostgreSQL listens on (PostgreSQL's default). */
@@ -246,13 +246,7 @@ export function validateRelationalStoreSettings(s: ResolvedRelationalStoreSettin
   if (typeof s.performanceInsights !== "boolean") {
     issues.push({ path: "performanceInsights", value: s.performanceInsights, expected: "true or false" });
   }
-  if (!DELETION_POLICIES.includes(s.deletionPolicy)) {
-    issues.push({
-      path: "deletionPolicy",
-      value: s.deletionPolicy,
-      expected: `one of ${DELETION_POLICIES.join(", ")}`,
-    });
-  }
+  issues.push(...deletionPolicyIssues(s.deletionPolicy));
   s.allowedCidrBlocks.forEach((cidr, i) => {
     const problem = cidrProblem(cidr);
     if (problem) issues.push({ path: `allowedCidrBlocks.${i}`, value: cidr, expected: problem });
@@ -274,20 +268,11 @@ function cidrProblem(cidr: unknown): string | undefined {
 
 /**
  * What an environment demands of the relational store, for the stack config to report with its own rules:
- * production data is never deleted with the stack. Paths are relative to the settings.
+ * production data is not deleted with the stack. Paths are relative to the settings.
  */
 export function relationalStoreEnvironmentIssues(
   environment: string,
   s: ResolvedRelationalStoreSettings,
 ): ValidationIssue[] {
-  if (environment === "prod" && s.deletionPolicy !== "protect") {
-    return [
-      {
-        path: "deletionPolicy",
-        value: s.deletionPolicy,
-        expected: `"protect" in a prod environment: production data is never deleted with the stack`,
-      },
-    ];
-  }
-  return [];
+  return productionDeletionPolicyIssues(environment, s.deletionPolicy);
 }

@@ -1,4 +1,4 @@
-import { DELETION_POLICIES, type DeletionPolicy } from "../data-lake/args";
+import { deletionPolicyIssues, productionDeletionPolicyIssues, type DeletionPolicy } from "../data-lake/args";
 import { wholeNumbers, type ValidationIssue } from "../validation";
 
 /** The NFS port EFS mount targets listen on. */
@@ -202,13 +202,7 @@ export function validateTrainingStorageSettings(s: ResolvedTrainingStorageSettin
       });
     }
   });
-  if (!DELETION_POLICIES.includes(s.deletionPolicy)) {
-    issues.push({
-      path: "deletionPolicy",
-      value: s.deletionPolicy,
-      expected: `one of ${DELETION_POLICIES.join(", ")}`,
-    });
-  }
+  issues.push(...deletionPolicyIssues(s.deletionPolicy));
   return issues;
 }
 
@@ -222,13 +216,7 @@ export function trainingStorageEnvironmentIssues(
 ): ValidationIssue[] {
   if (environment !== "prod") return [];
   const issues: ValidationIssue[] = [];
-  if (s.deletionPolicy !== "protect") {
-    issues.push({
-      path: "deletionPolicy",
-      value: s.deletionPolicy,
-      expected: `"protect" in a prod environment: production data is never deleted with the stack`,
-    });
-  }
+  issues.push(...productionDeletionPolicyIssues(environment, s.deletionPolicy));
   if (!s.automaticBackups) {
     issues.push({
       path: "automaticBackups",

@@ -74,6 +74,7 @@ import {
   type ResolvedInferenceFunctionSettings,
 } from "../../components/lambda-inference/args";
 import {
+  productionDeletionPolicyIssues,
   resolveDataLakeArgs,
   validateDataLakeArgs,
   type DataLakeArgs,
@@ -669,13 +670,13 @@ function environmentRules(
 ): ValidationIssue[] {
   if (environment === undefined) return [];
   const issues: ValidationIssue[] = [];
-  if (environment === "prod" && lake.deletionPolicy !== "protect") {
-    issues.push({
-      path: `${NAMESPACE}:dataLake.deletionPolicy`,
-      value: lake.deletionPolicy,
-      expected: `"protect" in a prod environment: production data is never deleted with the stack`,
-    });
-  }
+  issues.push(
+    ...productionDeletionPolicyIssues(
+      environment,
+      lake.deletionPolicy,
+      `${NAMESPACE}:dataLake.deletionPolicy`,
+    ),
+  );
   if (environment !== "local" && !lake.tlsOnly) {
     issues.push({
       path: `${NAMESPACE}:dataLake.tlsOnly`,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { DELETION_POLICIES } from "../../components/data-lake/args";
+import { DELETION_POLICIES, DELETION_POLICY_EXPECTED } from "../../components/data-lake/args";
 import { ENVIRONMENTS } from "./defaults";
 
 /**
@@ -177,7 +177,7 @@ export const DataLakeConfigSchema = z.strictObject({
   lifecycle: LifecycleSchema.optional(),
   tlsOnly: z.boolean({ error: "true or false" }).optional(),
   deletionPolicy: z
-    .enum(DELETION_POLICIES as [string, ...string[]], { error: `one of ${DELETION_POLICIES.join(", ")}` })
+    .enum(DELETION_POLICIES as [string, ...string[]], { error: DELETION_POLICY_EXPECTED })
     .optional(),
   kmsKeyDeletionWindowDays: days.optional(),
   eventBridge: z.boolean({ error: "true or false" }).optional(),
@@ -243,7 +243,7 @@ export const FeatureStoreConfigSchema = z.strictObject({
   pointInTimeRecovery: flag.optional(),
   recoveryPeriodDays: days.optional(),
   deletionPolicy: z
-    .enum(DELETION_POLICIES as [string, ...string[]], { error: `one of ${DELETION_POLICIES.join(", ")}` })
+    .enum(DELETION_POLICIES as [string, ...string[]], { error: DELETION_POLICY_EXPECTED })
     .optional(),
 });
 
@@ -266,7 +266,7 @@ export const GpuInstancesConfigSchema = z.strictObject({
 });
 
 const deletionPolicy = z
-  .enum(DELETION_POLICIES as [string, ...string[]], { error: `one of ${DELETION_POLICIES.join(", ")}` })
+  .enum(DELETION_POLICIES as [string, ...string[]], { error: DELETION_POLICY_EXPECTED })
   .optional();
 
 export const RelationalConfigSchema = z.strictObject({
@@ -315,7 +315,7 @@ export const RedshiftConfigSchema = z.strictObject({
   adminUsername: text.optional(),
   auditLogRetentionDays: days.optional(),
   deletionPolicy: z
-    .enum(DELETION_POLICIES as [string, ...string[]], { error: `one of ${DELETION_POLICIES.join(", ")}` })
+    .enum(DELETION_POLICIES as [string, ...string[]], { error: DELETION_POLICY_EXPECTED })
     .optional(),
   snapshotRetentionDays: days.optional(),
   allowedCidrBlocks: z.array(text, { error: "a list of CIDR blocks" }).optional(),
