@@ -6,13 +6,13 @@ import {
   CLOUDWATCH_PUT_METRICS,
   GLUE_CATALOG_READ,
   GLUE_CATALOG_WRITE_TABLES,
-  KMS_FOR_CLOUDWATCH_LOGS,
   KMS_GLUE_DATA,
   LOGS_ASSOCIATE_KMS_KEY,
   LOGS_WRITE,
   S3_OBJECT_READ,
 } from "../iam/actions";
 import { serviceRole } from "../iam/roles";
+import { logsKeyPolicy } from "../kms/logs-key";
 import { ValidationError } from "../validation";
 import {
   CATALOG_ZONES,
@@ -123,29 +123,12 @@ export class DataCatalog extends pulumi.ComponentResource {
         description: `Encrypts the ${name} Glue catalog, connection passwords, job bookmarks and logs`,
         enableKeyRotation: true,
         deletionWindowInDays: lake.settings.kmsKeyDeletionWindowDays,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "AccountAdministersKey",
-              Effect: "Allow",
-              Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` },
-              Action: "kms:*",
-              Resource: "*",
-            },
-            {
-              Sid: "CloudWatchLogsEncryptsGlueLogGroups",
-              Effect: "Allow",
-              Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
-              Action: KMS_FOR_CLOUDWATCH_LOGS,
-              Resource: "*",
-              Condition: {
-                ArnLike: {
-                  "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:/aws-glue/*`,
-                },
-              },
-            },
-          ],
+        policy: logsKeyPolicy({
+          region,
+          account,
+          partition,
+          logGroupPattern: "/aws-glue/*",
+          sid: "CloudWatchLogsEncryptsGlueLogGroups",
         }),
         tags,
       },

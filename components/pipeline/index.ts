@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { keepOptions, type DataLake } from "../data-lake";
 import {
-  KMS_FOR_CLOUDWATCH_LOGS,
   KMS_GRANT_FOR_AWS_RESOURCE,
   KMS_PUBLISH_TO_ENCRYPTED_TOPIC,
   LOGS_VENDED_DELIVERY,
@@ -24,6 +23,7 @@ import {
   XRAY_WRITE,
 } from "../iam/actions";
 import { serviceRole } from "../iam/roles";
+import { logsKeyPolicy } from "../kms/logs-key";
 import type { ServingPlatform, TrainingPlatform } from "../sagemaker";
 import { ValidationError } from "../validation";
 import {
@@ -93,29 +93,12 @@ export class MlPipeline extends pulumi.ComponentResource {
       {
         description: `Encrypts the ${name} pipeline's execution logs and failure notifications`,
         enableKeyRotation: true,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "AccountAdministersKey",
-              Effect: "Allow",
-              Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` },
-              Action: "kms:*",
-              Resource: "*",
-            },
-            {
-              Sid: "CloudWatchLogsEncryptsThisAccountsGroups",
-              Effect: "Allow",
-              Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
-              Action: KMS_FOR_CLOUDWATCH_LOGS,
-              Resource: "*",
-              Condition: {
-                ArnLike: {
-                  "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:*`,
-                },
-              },
-            },
-          ],
+        policy: logsKeyPolicy({
+          region,
+          account,
+          partition,
+          logGroupPattern: "*",
+          sid: "CloudWatchLogsEncryptsThisAccountsGroups",
         }),
         tags,
       },

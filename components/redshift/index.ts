@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { keepOptions, type DataLake } from "../data-lake";
+import { logsKeyPolicy } from "../kms/logs-key";
 import { ValidationError, type ValidationIssue } from "../validation";
 import {
   AUDIT_LOG_TYPES,
@@ -306,35 +307,12 @@ export class Warehouse extends pulumi.ComponentResource {
         description: `Encrypts the ${name} warehouse: data, admin secret, audit logs`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "AccountAdministersKey",
-              Effect: "Allow",
-              Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` },
-              Action: "kms:*",
-              Resource: "*",
-            },
-            {
-              Sid: "CloudWatchLogsEncryptsRedshiftLogGroups",
-              Effect: "Allow",
-              Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
-              Action: [
-                "kms:Encrypt",
-                "kms:Decrypt",
-                "kms:ReEncrypt*",
-                "kms:GenerateDataKey*",
-                "kms:Describe*",
-              ],
-              Resource: "*",
-              Condition: {
-                ArnLike: {
-                  "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:/aws/redshift/*`,
-                },
-              },
-            },
-          ],
+        policy: logsKeyPolicy({
+          region,
+          account,
+          partition,
+          logGroupPattern: "/aws/redshift/*",
+          sid: "CloudWatchLogsEncryptsRedshiftLogGroups",
         }),
         tags,
       },

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { keepOptions } from "../data-lake/args";
 import { RDS_IAM_CONNECT } from "../iam/actions";
+import { logsKeyPolicy } from "../kms/logs-key";
 import { ValidationError, type ValidationIssue } from "../validation";
 import {
   parameterGroupFamily,
@@ -216,35 +217,12 @@ export class RelationalStore extends pulumi.ComponentResource {
         description: `Encrypts the ${name} relational store: storage, master secret, Performance Insights, logs`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "AccountAdministersKey",
-              Effect: "Allow",
-              Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` },
-              Action: "kms:*",
-              Resource: "*",
-            },
-            {
-              Sid: "CloudWatchLogsEncryptsClusterLogGroups",
-              Effect: "Allow",
-              Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
-              Action: [
-                "kms:Encrypt",
-                "kms:Decrypt",
-                "kms:ReEncrypt*",
-                "kms:GenerateDataKey*",
-                "kms:Describe*",
-              ],
-              Resource: "*",
-              Condition: {
-                ArnLike: {
-                  "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:/aws/rds/cluster/${name}/*`,
-                },
-              },
-            },
-          ],
+        policy: logsKeyPolicy({
+          region,
+          account,
+          partition,
+          logGroupPattern: `/aws/rds/cluster/${name}/*`,
+          sid: "CloudWatchLogsEncryptsClusterLogGroups",
         }),
         tags,
       },
