@@ -9,6 +9,7 @@ import {
   BEDROCK_KB_RETRIEVE_AND_GENERATE,
   LOGS_DELIVER,
 } from "../iam/actions";
+import { logsKeyPolicy } from "../kms/logs-key";
 import { ValidationError } from "../validation";
 import {
   BEDROCK_LOG_PREFIX,
@@ -78,35 +79,13 @@ export class BedrockAccess extends pulumi.ComponentResource {
       {
         description: `Encrypts the ${name} Bedrock invocation logs`,
         enableKeyRotation: true,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "AccountAdministersKey",
-              Effect: "Allow",
-              Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` },
-              Action: "kms:*",
-              Resource: "*",
-            },
-            {
-              Sid: "CloudWatchLogsEncryptsThisAccountsGroups",
-              Effect: "Allow",
-              Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
-              Action: [
-                "kms:Encrypt",
-                "kms:Decrypt",
-                "kms:ReEncrypt*",
-                "kms:GenerateDataKey*",
-                "kms:Describe*",
-              ],
-              Resource: "*",
-              Condition: {
-                ArnLike: {
-                  "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:*`,
-                },
-              },
-            },
-          ],
+        // Every log group of the account: the inference function's logs use this key too.
+        policy: logsKeyPolicy({
+          region,
+          account,
+          partition,
+          logGroupPattern: "*",
+          sid: "CloudWatchLogsEncryptsThisAccountsGroups",
         }),
         tags,
       },
