@@ -19,12 +19,9 @@ import {
   S3_OBJECT_WRITE,
 } from "../../components/iam/actions";
 import { formatIssue } from "../../components/validation";
-import { emrSecurityConfiguration } from "../../policies/emr/security-configuration";
-import { emrServerlessAutoStop } from "../../policies/emr/serverless-auto-stop";
-import { templatePolicyPack } from "../../scripts/cli/offline/policy-check";
-import { evaluatePolicies, resolvePolicies } from "../../scripts/cli/offline/policy-engine";
 import type { ProgramRun } from "../../scripts/cli/offline/runner";
 import { policyOf, resource, resourcesOfType, runInline } from "../harness";
+import { componentMandatoryViolations } from "../policies/helpers";
 
 const APPLICATION = "aws:emrserverless/application:Application";
 const SECURITY_CONFIGURATION = "aws:emr/securityConfiguration:SecurityConfiguration";
@@ -60,21 +57,6 @@ function declare(settings: Partial<SparkProcessingArgs> = {}): () => Record<stri
         : {}),
     };
   };
-}
-
-/** The mandatory violations of the template's pack plus the EMR policies, at the policies' own levels. */
-async function mandatoryViolations(run: ProgramRun): Promise<string[]> {
-  const base = templatePolicyPack();
-  const emr = [emrServerlessAutoStop, emrSecurityConfiguration];
-  const pack = {
-    ...base,
-    policies: [...base.policies.filter((p) => !emr.some((e) => e.name === p.name)), ...emr],
-  };
-  const { violations } = await evaluatePolicies(run, pack, resolvePolicies(pack, {}, "defaults"));
-  // A component is not a stack: the stack's budget is the program's business.
-  return violations
-    .filter((v) => v.level === "mandatory" && v.policy !== "cost-budget-exists")
-    .map((v) => `${v.policy}: ${v.message}`);
 }
 
 describe("Spark settings", () => {
@@ -235,7 +217,7 @@ describe("SparkProcessing", () => {
   });
 
   it("passes the pack and the EMR policies with no mandatory violation", async () => {
-    expect(await mandatoryViolations(run)).toEqual([]);
+    expect(await componentMandatoryViolations(run)).toEqual([]);
   });
 
   it("costs nothing while idle, and its job hours from the usage profile, in both priced regions", () => {
@@ -328,6 +310,6 @@ describe("SparkProcessing with an EMR on EC2 security configuration", () => {
   });
 
   it("passes the pack and the EMR policies with no mandatory violation", async () => {
-    expect(await mandatoryViolations(run)).toEqual([]);
+    expect(await componentMandatoryViolations(run)).toEqual([]);
   });
 });

@@ -21,12 +21,9 @@ import {
   KMS_DYNAMODB_WRITE,
 } from "../../components/iam/actions";
 import { formatIssue, isValidationError } from "../../components/validation";
-import { dynamodbKms } from "../../policies/dynamodb/kms";
-import { dynamodbPitr } from "../../policies/dynamodb/pitr";
-import { templatePolicyPack } from "../../scripts/cli/offline/policy-check";
-import { evaluatePolicies, resolvePolicies } from "../../scripts/cli/offline/policy-engine";
 import type { DeclaredResource, ProgramRun } from "../../scripts/cli/offline/runner";
 import { policyOf, resource, resourcesOfType, runInline } from "../harness";
+import { componentMandatoryViolations } from "../policies/helpers";
 
 const TABLE = "aws:dynamodb/table:Table";
 const KEY = "aws:kms/key:Key";
@@ -70,21 +67,6 @@ function keepOf(r: DeclaredResource): { protect?: boolean; retainOnDelete?: bool
     ...(r.protect ? { protect: true } : {}),
     ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
   };
-}
-
-/** The mandatory violations of the template's pack plus the DynamoDB policies, at the policies' own levels. */
-async function mandatoryViolations(run: ProgramRun): Promise<string[]> {
-  const base = templatePolicyPack();
-  const dynamodb = [dynamodbPitr, dynamodbKms];
-  const pack = {
-    ...base,
-    policies: [...base.policies.filter((p) => !dynamodb.some((d) => d.name === p.name)), ...dynamodb],
-  };
-  const { violations } = await evaluatePolicies(run, pack, resolvePolicies(pack, {}, "defaults"));
-  // A component is not a stack: the stack's budget is the program's business, not the store's.
-  return violations
-    .filter((v) => v.level === "mandatory" && v.policy !== "cost-budget-exists")
-    .map((v) => `${v.policy}: ${v.message}`);
 }
 
 describe("feature store settings", () => {
@@ -280,7 +262,7 @@ describe("FeatureStore, defaults", () => {
   });
 
   it("passes the pack and the DynamoDB policies with no mandatory violation", async () => {
-    expect(await mandatoryViolations(run)).toEqual([]);
+    expect(await componentMandatoryViolations(run)).toEqual([]);
   });
 
   it("outputs both tables' names and ARNs, the key, and the TTL the client needs", () => {
@@ -367,7 +349,7 @@ describe("FeatureStore options", () => {
     for (const r of [...resourcesOfType(run, TABLE), resource(run, KEY, "fs-key")]) {
       expect(keepOf(r)).toEqual({});
     }
-    expect(await mandatoryViolations(run)).toEqual([
+    expect(await componentMandatoryViolations(run)).toEqual([
       'dynamodb-pitr: DynamoDB table "fs-features" has no point-in-time recovery: set pointInTimeRecovery.enabled to true, so that it can be restored to any second of its recovery period',
       'dynamodb-pitr: DynamoDB table "fs-runs" has no point-in-time recovery: set pointInTimeRecovery.enabled to true, so that it can be restored to any second of its recovery period',
     ]);

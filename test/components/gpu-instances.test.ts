@@ -13,14 +13,9 @@ import {
 } from "../../components/gpu-instances";
 import { SSM_INSTANCE_REGISTRATION, SSM_SESSION_CHANNELS } from "../../components/iam/actions";
 import { formatIssue } from "../../components/validation";
-import { ec2Imdsv2 } from "../../policies/ec2/imdsv2";
-import { ec2NoPublicIp } from "../../policies/ec2/no-public-ip";
-import { ec2NoSshFromInternet } from "../../policies/ec2/no-ssh-from-internet";
-import { ec2VolumesEncrypted } from "../../policies/ec2/volumes-encrypted";
-import { templatePolicyPack } from "../../scripts/cli/offline/policy-check";
-import { evaluatePolicies, resolvePolicies } from "../../scripts/cli/offline/policy-engine";
 import type { DeclaredResource, ProgramRun } from "../../scripts/cli/offline/runner";
 import { policyOf, resource, resourcesOfType, runInline } from "../harness";
+import { componentMandatoryViolations } from "../policies/helpers";
 
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const GROUP = "aws:autoscaling/group:Group";
@@ -64,23 +59,11 @@ function declare(settings: Partial<GpuInstancesArgs> = {}, withLake = false): ()
   };
 }
 
-/**
- * The mandatory violations of the template's pack plus the EC2 policies, at the policies' own levels, with
- * the Session Manager exception the stacks' pack config carries.
- */
-async function mandatoryViolations(run: ProgramRun): Promise<string[]> {
-  const base = templatePolicyPack();
-  const ec2 = [ec2Imdsv2, ec2VolumesEncrypted, ec2NoPublicIp, ec2NoSshFromInternet];
-  const pack = {
-    ...base,
-    policies: [...base.policies.filter((p) => !ec2.some((e) => e.name === p.name)), ...ec2],
-  };
-  const config = { "iam-no-write-on-all-resources": { exceptions: [SESSION_MANAGER_EXCEPTION] } };
-  const { violations } = await evaluatePolicies(run, pack, resolvePolicies(pack, config, "defaults"));
-  return violations
-    .filter((v) => v.level === "mandatory" && v.policy !== "cost-budget-exists")
-    .map((v) => `${v.policy}: ${v.message}`);
-}
+/** The pack's mandatory violations, with the Session Manager exception the stacks' pack config carries. */
+const mandatoryViolations = (run: ProgramRun): Promise<string[]> =>
+  componentMandatoryViolations(run, {
+    "iam-no-write-on-all-resources": { exceptions: [SESSION_MANAGER_EXCEPTION] },
+  });
 
 function keepOf(r: DeclaredResource): { protect?: boolean; retainOnDelete?: boolean } {
   return {

@@ -19,14 +19,9 @@ import {
   type WarehouseArgs,
 } from "../../components/redshift";
 import { formatIssue, isValidationError } from "../../components/validation";
-import { redshiftAuditLogging } from "../../policies/redshift/audit-logging";
-import { redshiftEncrypted } from "../../policies/redshift/encrypted";
-import { redshiftNotPublic } from "../../policies/redshift/not-public";
-import { redshiftRequireSsl } from "../../policies/redshift/require-ssl";
-import { templatePolicyPack } from "../../scripts/cli/offline/policy-check";
-import { evaluatePolicies, resolvePolicies } from "../../scripts/cli/offline/policy-engine";
 import type { DeclaredResource, ProgramRun } from "../../scripts/cli/offline/runner";
 import { policyOf, resource, resourcesOfType, runInline } from "../harness";
+import { componentMandatoryViolations } from "../policies/helpers";
 
 const NAMESPACE = "aws:redshiftserverless/namespace:Namespace";
 const WORKGROUP = "aws:redshiftserverless/workgroup:Workgroup";
@@ -68,24 +63,6 @@ function declare(settings: Partial<WarehouseArgs> = {}): () => Record<string, un
       ...(warehouse.clusterIdentifier ? { clusterIdentifier: warehouse.clusterIdentifier } : {}),
     };
   };
-}
-
-/**
- * The mandatory violations of the template's pack plus the Redshift policies, at the policies' own levels:
- * what `mlplat check` would refuse in the warehouse and the lake it reads.
- */
-async function mandatoryViolations(run: ProgramRun): Promise<string[]> {
-  const base = templatePolicyPack();
-  const redshift = [redshiftNotPublic, redshiftEncrypted, redshiftAuditLogging, redshiftRequireSsl];
-  const pack = {
-    ...base,
-    policies: [...base.policies.filter((p) => !redshift.some((r) => r.name === p.name)), ...redshift],
-  };
-  const { violations } = await evaluatePolicies(run, pack, resolvePolicies(pack, {}, "defaults"));
-  // A component is not a stack: the stack's budget is the program's business, not the warehouse's.
-  return violations
-    .filter((v) => v.level === "mandatory" && v.policy !== "cost-budget-exists")
-    .map((v) => `${v.policy}: ${v.message}`);
 }
 
 function keepOf(r: DeclaredResource): { protect?: boolean; retainOnDelete?: boolean } {
@@ -315,7 +292,7 @@ describe("Warehouse, serverless (the default)", () => {
   });
 
   it("passes the pack and the Redshift policies with no mandatory violation", async () => {
-    expect(await mandatoryViolations(run)).toEqual([]);
+    expect(await componentMandatoryViolations(run)).toEqual([]);
   });
 
   it("declares no cluster resources and reports its names", () => {
@@ -399,7 +376,7 @@ describe("Warehouse, provisioned", () => {
   });
 
   it("passes the pack and the Redshift policies with no mandatory violation", async () => {
-    expect(await mandatoryViolations(run)).toEqual([]);
+    expect(await componentMandatoryViolations(run)).toEqual([]);
   });
 
   it("declares no serverless resources", () => {

@@ -16,14 +16,9 @@ import {
   type RelationalStoreArgs,
 } from "../../components/relational";
 import { formatIssue, isValidationError } from "../../components/validation";
-import { rdsBackups } from "../../policies/rds/backups";
-import { rdsClusterEncrypted } from "../../policies/rds/cluster-encrypted";
-import { rdsDeletionProtection } from "../../policies/rds/deletion-protection";
-import { rdsNotPublic } from "../../policies/rds/not-public";
-import { templatePolicyPack } from "../../scripts/cli/offline/policy-check";
-import { evaluatePolicies, resolvePolicies } from "../../scripts/cli/offline/policy-engine";
 import type { DeclaredResource, ProgramRun } from "../../scripts/cli/offline/runner";
 import { policyOf, resource, resourcesOfType, runInline } from "../harness";
+import { componentMandatoryViolations } from "../policies/helpers";
 
 const CLUSTER = "aws:rds/cluster:Cluster";
 const INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
@@ -62,22 +57,6 @@ function declare(
       masterSecretArn: store.masterSecretArn,
     };
   };
-}
-
-const RDS_POLICIES = [rdsClusterEncrypted, rdsNotPublic, rdsBackups, rdsDeletionProtection];
-
-/** The mandatory violations of the template's pack plus the RDS policies, at the policies' own levels. */
-async function mandatoryViolations(run: ProgramRun): Promise<string[]> {
-  const base = templatePolicyPack();
-  const pack = {
-    ...base,
-    policies: [...base.policies.filter((p) => !RDS_POLICIES.some((r) => r.name === p.name)), ...RDS_POLICIES],
-  };
-  const { violations } = await evaluatePolicies(run, pack, resolvePolicies(pack, {}, "defaults"));
-  // A component is not a stack: the stack's budget is the program's business, not the store's.
-  return violations
-    .filter((v) => v.level === "mandatory" && v.policy !== "cost-budget-exists")
-    .map((v) => `${v.policy}: ${v.message}`);
 }
 
 function keepOf(r: DeclaredResource): { protect?: boolean; retainOnDelete?: boolean } {
@@ -313,7 +292,7 @@ describe("RelationalStore (defaults)", () => {
   });
 
   it("passes the pack and the RDS policies with no mandatory violation", async () => {
-    expect(await mandatoryViolations(run)).toEqual([]);
+    expect(await componentMandatoryViolations(run)).toEqual([]);
   });
 
   it("reports its identifier, port, security group and key", () => {

@@ -12,12 +12,9 @@ import {
   type TrainingStorageArgs,
 } from "../../components/storage";
 import { formatIssue, isValidationError } from "../../components/validation";
-import { ebsVolumeEncrypted } from "../../policies/ebs/volume-encrypted";
-import { efsEncrypted } from "../../policies/efs/encrypted";
-import { templatePolicyPack } from "../../scripts/cli/offline/policy-check";
-import { evaluatePolicies, resolvePolicies } from "../../scripts/cli/offline/policy-engine";
 import type { DeclaredResource, ProgramRun } from "../../scripts/cli/offline/runner";
 import { policyOf, resource, resourcesOfType, runInline } from "../harness";
+import { componentMandatoryViolations } from "../policies/helpers";
 
 const FILE_SYSTEM = "aws:efs/fileSystem:FileSystem";
 const MOUNT_TARGET = "aws:efs/mountTarget:MountTarget";
@@ -53,19 +50,6 @@ function declare(settings: Partial<TrainingStorageArgs> = {}): () => Record<stri
       ...(storage.ebsDefaultKmsKeyArn ? { ebsDefaultKmsKeyArn: storage.ebsDefaultKmsKeyArn } : {}),
     };
   };
-}
-
-async function mandatoryViolations(run: ProgramRun): Promise<string[]> {
-  const base = templatePolicyPack();
-  const own = [efsEncrypted, ebsVolumeEncrypted];
-  const pack = {
-    ...base,
-    policies: [...base.policies.filter((p) => !own.some((o) => o.name === p.name)), ...own],
-  };
-  const { violations } = await evaluatePolicies(run, pack, resolvePolicies(pack, {}, "defaults"));
-  return violations
-    .filter((v) => v.level === "mandatory" && v.policy !== "cost-budget-exists")
-    .map((v) => `${v.policy}: ${v.message}`);
 }
 
 function keepOf(r: DeclaredResource): { protect?: boolean; retainOnDelete?: boolean } {
@@ -244,7 +228,7 @@ describe("TrainingStorage (defaults)", () => {
   });
 
   it("passes the pack and the EFS and EBS policies with no mandatory violation", async () => {
-    expect(await mandatoryViolations(run)).toEqual([]);
+    expect(await componentMandatoryViolations(run)).toEqual([]);
   });
 
   it("is priced: two keys fixed, storage, throughput and backups from usage", () => {

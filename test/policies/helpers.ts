@@ -191,6 +191,22 @@ export async function evaluateOne(
   return evaluatePolicies(runOf(resources), only, resolved);
 }
 
+/**
+ * The mandatory violations of the template's whole pack over a component's resources, at the policies' own
+ * levels (plus `config`, e.g. the exceptions the stacks carry), as `policy: message`: what `mlplat check` would
+ * refuse. A component is not a stack, so the stack's budget (`cost-budget-exists`) is left to the program.
+ */
+export async function componentMandatoryViolations(
+  run: ProgramRun,
+  config: PackConfig = {},
+): Promise<string[]> {
+  const pack = templatePolicyPack();
+  const { violations } = await evaluatePolicies(run, pack, resolvePolicies(pack, config, "defaults"));
+  return violations
+    .filter((v) => v.level === "mandatory" && v.policy !== "cost-budget-exists")
+    .map((v) => `${v.policy}: ${v.message}`);
+}
+
 /** The messages one policy reports over the resources. */
 export async function messagesOf(
   policy: string,
