@@ -61,6 +61,8 @@ export interface PlannedResource {
   readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
   /** False for component resources. @default - decided from the type: a rule or free entry means a resource */
   readonly custom?: boolean;
+  /** True for a remote (multi-language) component, whose children are not visible offline. @default false */
+  readonly remote?: boolean;
 }
 
 export type Basis = "fixed" | "usage";

@@ -23,6 +23,11 @@ export interface DeclaredResource {
   readonly retainOnDelete?: boolean;
   /** False for component resources. */
   readonly custom: boolean;
+  /**
+   * True for a remote (multi-language) component such as `eks:index:Cluster` or `awsx:ec2:Vpc`: its provider
+   * creates its children, so offline it is one resource whose children are not visible.
+   */
+  readonly remote?: boolean;
 }
 
 export interface ProgramRun {
@@ -156,6 +161,7 @@ interface RegisterResourceRequest {
   getProtect(): boolean;
   getRetainondelete(): boolean;
   getCustom(): boolean;
+  getRemote?(): boolean;
   getDependenciesList(): string[];
   getPropertydependenciesMap(): {
     forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
@@ -195,6 +201,7 @@ function recordingMonitor(
         ...(req.getProtect() ? { protect: true } : {}),
         ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
         custom: req.getCustom(),
+        ...(req.getRemote?.() ? { remote: true } : {}),
       });
       return super.registerResource(req, callback);
     }
