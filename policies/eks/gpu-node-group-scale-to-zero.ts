@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/define";
-import { EKS, isGpuNodeGroup } from "../lib/eks";
+import { NODE_GROUP_TYPES, nodeGroupOf } from "../lib/eks";
 
 /** Idle GPU node groups cost nothing: their minimum size is 0 (seed §5.2). Production may keep warm nodes. */
 export const eksGpuNodeGroupScaleToZero = resourcePolicy({
@@ -8,14 +8,15 @@ export const eksGpuNodeGroupScaleToZero = resourcePolicy({
   severity: "low",
   enforcementLevel: "mandatory",
   remediationSteps:
-    "Set scalingConfig.minSize to 0 and let the cluster autoscaler add nodes when GPU pods wait.",
-  types: [EKS.nodeGroup],
+    "Set scalingConfig.minSize (aws.eks.NodeGroup, eks.ManagedNodeGroup) or minSize (eks.NodeGroupV2, eks.Cluster's " +
+    "nodeGroupOptions) to 0 and let the cluster autoscaler add nodes when GPU pods wait.",
+  types: NODE_GROUP_TYPES,
   validate: (args, report) => {
-    if (!isGpuNodeGroup(args.props)) args.notApplicable("Not a GPU node group");
-    const min = (args.props.scalingConfig as { minSize?: unknown } | undefined)?.minSize;
+    const group = nodeGroupOf(args, { gpuOnly: true });
+    const min = group.minSize();
     if (typeof min === "number" && min > 0) {
       report(
-        `GPU node group ${JSON.stringify(args.name)} keeps at least ${min} node${min === 1 ? "" : "s"} running: set scalingConfig.minSize to 0`,
+        `GPU ${group.label} keeps at least ${min} node${min === 1 ? "" : "s"} running: set ${group.fields.minSize} to 0`,
       );
     }
   },

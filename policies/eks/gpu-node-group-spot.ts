@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/define";
-import { EKS, isGpuNodeGroup } from "../lib/eks";
+import { NODE_GROUP_TYPES, nodeGroupOf } from "../lib/eks";
 
 /**
  * GPU node groups run on spot capacity, up to 90% cheaper (seed §6.1). An on-demand group that starts at zero
@@ -11,15 +11,15 @@ export const eksGpuNodeGroupSpot = resourcePolicy({
   severity: "low",
   enforcementLevel: "advisory",
   remediationSteps:
-    'Set capacityType: "SPOT"; keep on-demand GPUs in a fallback group with desiredSize and minSize 0.',
-  types: [EKS.nodeGroup],
+    'Set capacityType: "SPOT" (aws.eks.NodeGroup, eks.ManagedNodeGroup) or a spotPrice (eks.NodeGroupV2, ' +
+    "eks.Cluster's nodeGroupOptions); keep on-demand GPUs in a fallback group whose desired and minimum sizes are 0.",
+  types: NODE_GROUP_TYPES,
   validate: (args, report) => {
-    if (!isGpuNodeGroup(args.props)) args.notApplicable("Not a GPU node group");
-    if (args.props.capacityType === "SPOT") return;
-    const scaling = (args.props.scalingConfig ?? {}) as { minSize?: unknown; desiredSize?: unknown };
-    if (scaling.minSize === 0 && scaling.desiredSize === 0) return;
+    const group = nodeGroupOf(args, { gpuOnly: true });
+    if (group.isSpot()) return;
+    if (group.minSize() === 0 && group.desiredSize() === 0) return;
     report(
-      `GPU node group ${JSON.stringify(args.name)} runs on-demand GPUs: use capacityType SPOT, with on-demand only as a fallback from zero`,
+      `GPU ${group.label} runs on-demand GPUs: use ${group.fields.spot}, with on-demand only as a fallback from zero`,
     );
   },
 });

@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/define";
-import { EKS, isGpuNodeGroup } from "../lib/eks";
+import { NODE_GROUP_TYPES, nodeGroupOf } from "../lib/eks";
 
 /** GPU nodes carry `nvidia.com/gpu=true:NoSchedule`, so only pods that ask for GPUs land on them (seed §5.2). */
 export const eksGpuNodeGroupTainted = resourcePolicy({
@@ -8,18 +8,14 @@ export const eksGpuNodeGroupTainted = resourcePolicy({
   severity: "medium",
   enforcementLevel: "mandatory",
   remediationSteps:
-    'Add taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }] to the node group.',
-  types: [EKS.nodeGroup],
+    'Add taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }] (aws.eks.NodeGroup, ' +
+    'eks.ManagedNodeGroup) or taints: { "nvidia.com/gpu": { value: "true", effect: "NoSchedule" } } ' +
+    "(eks.NodeGroupV2, eks.Cluster's nodeGroupOptions).",
+  types: NODE_GROUP_TYPES,
   validate: (args, report) => {
-    if (!isGpuNodeGroup(args.props)) args.notApplicable("Not a GPU node group");
-    const taints = (Array.isArray(args.props.taints) ? args.props.taints : []) as {
-      key?: unknown;
-      effect?: unknown;
-    }[];
-    if (!taints.some((t) => t.key === "nvidia.com/gpu" && t.effect === "NO_SCHEDULE")) {
-      report(
-        `GPU node group ${JSON.stringify(args.name)} has no nvidia.com/gpu NoSchedule taint: any pod can take its GPUs`,
-      );
+    const group = nodeGroupOf(args, { gpuOnly: true });
+    if (!group.taints().some((t) => t.key === "nvidia.com/gpu" && t.effect === "NO_SCHEDULE")) {
+      report(`GPU ${group.label} has no nvidia.com/gpu NoSchedule taint: any pod can take its GPUs`);
     }
   },
 });

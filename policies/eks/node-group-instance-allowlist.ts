@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/define";
-import { EKS } from "../lib/eks";
+import { NODE_GROUP_TYPES, nodeGroupOf } from "../lib/eks";
 
 /** Node group instance types come from the stack's allowlist (pack config `allowedInstanceTypes`). */
 export const eksNodeGroupInstanceAllowlist = resourcePolicy({
@@ -9,7 +9,7 @@ export const eksNodeGroupInstanceAllowlist = resourcePolicy({
   enforcementLevel: "mandatory",
   remediationSteps:
     "Pick an allowed instance type, or add it to allowedInstanceTypes in the stack's pack config.",
-  types: [EKS.nodeGroup],
+  types: NODE_GROUP_TYPES,
   config: {
     allowedInstanceTypes: {
       type: "array",
@@ -20,11 +20,14 @@ export const eksNodeGroupInstanceAllowlist = resourcePolicy({
   },
   validate: (args, report) => {
     const { allowedInstanceTypes } = args.getConfig<{ allowedInstanceTypes: string[] }>();
-    const types = (Array.isArray(args.props.instanceTypes) ? args.props.instanceTypes : []) as unknown[];
-    const outside = types.filter((t) => typeof t !== "string" || !allowedInstanceTypes.includes(t));
+    const group = nodeGroupOf(args, { gpuOnly: false });
+    const outside = group
+      .instanceTypes()
+      .filter((t) => typeof t !== "string" || !allowedInstanceTypes.includes(t));
     if (outside.length > 0) {
+      const label = group.label.charAt(0).toUpperCase() + group.label.slice(1);
       report(
-        `Node group ${JSON.stringify(args.name)} uses ${outside.map(String).join(", ")}, not in this stack's allowedInstanceTypes (${allowedInstanceTypes.join(", ")})`,
+        `${label} uses ${outside.map(String).join(", ")}, not in this stack's allowedInstanceTypes (${allowedInstanceTypes.join(", ")})`,
       );
     }
   },

@@ -18,6 +18,7 @@ function platform(): DeclaredResource[] {
       endpointPublicAccess: false,
       encryptionConfigKeyArn: "arn:aws:kms:ap-northeast-2:123456789012:key/k",
       enabledClusterLogTypes: LOGS,
+      skipDefaultNodeGroup: true,
       tags: TAGS,
     }),
     declared(NODE_GROUP, "gpu-spot", {
