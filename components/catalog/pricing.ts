@@ -6,8 +6,8 @@
  * edited price applies at once (also to the compiled CLI), and validated when first read, with every problem
  * named by its path in the file.
  *
- * A region without a file has no prices: asking for it is an error that says how to add one, never a silent
- * fallback to another region's prices.
+ * A region without a file has no prices: asking for it is an error that says how to add one (`mlplat pricing
+ * refresh --region <r>`, ./price-list/), never a silent fallback to another region's prices.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -287,8 +287,9 @@ export function pricingFor(region: string, dir: string = PRICING_DIR): RegionPri
     throw new PricingNotFoundError(
       `no prices for region ${JSON.stringify(region)}: the catalog has ${known.join(", ")}. ` +
         `To add it, copy ${path.join(dir, `${known[0] ?? "us-east-1"}.json`)} to ${file}, set "region" to ` +
-        `"${region}" and replace each price with the region's published one, with its source and date ` +
-        `(see the README's Cost section)`,
+        `"${region}" and replace each price with the region's published one, with its source and date; ` +
+        `\`mlplat pricing refresh --region ${region}\` does this from the AWS Price List (see the README's ` +
+        `Cost section)`,
     );
   }
   const pricing = loadRegionFile(file, region);
