@@ -292,11 +292,12 @@ describe("free, unpriced and partly priced resources", () => {
     expect(e.unpriced.map((u) => u.name)).toEqual(["nb"]);
   });
 
-  it("treats a remote component without visible children as unpriced, and one with children as a component", () => {
-    const vpc = planned("awsx:ec2:Vpc", "vpc", {}, { custom: false });
-    expect(estimateCost([vpc], { region: "us-east-1" }).unpriced.map((u) => u.reason)).toEqual([
-      "a remote component whose children are not visible here, so what it creates is not priced",
+  it("treats a remote component without a rule or visible children as unpriced, and one with children as a component", () => {
+    const api = planned("aws-apigateway:index:RestAPI", "api", {}, { custom: false, remote: true });
+    expect(estimateCost([api], { region: "us-east-1" }).unpriced.map((u) => u.reason)).toEqual([
+      "a remote component whose children are not visible offline, so what it creates is not priced (no price rule for aws-apigateway:index:RestAPI in components/catalog/cost/rules.ts)",
     ]);
+    const vpc = planned("awsx:ec2:Vpc", "vpc", {}, { custom: false, remote: true });
     const nat = planned("aws:ec2/natGateway:NatGateway", "vpc-nat", {}, { parent: vpc.urn });
     const withChildren = estimateCost([vpc, nat], { region: "us-east-1" });
     expect(withChildren.resources.map((r) => r.name)).toEqual(["vpc-nat"]);

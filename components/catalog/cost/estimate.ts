@@ -213,17 +213,14 @@ export function estimateCost(resources: readonly PlannedResource[], options: Est
 
   for (const r of resources) {
     const rule = RULES[r.type];
-    const freeReason = free.reason(r.type);
-    if (rule === undefined && (freeReason !== undefined || !isComponent(r, children))) {
-      estimates.push(
-        freeReason !== undefined
-          ? base(r, "free", freeReason)
-          : base(r, "unpriced", unpricedReason(r, children)),
-      );
-      continue;
-    }
     if (rule === undefined) {
-      components.add(r.urn);
+      // Every resource is priced, free for a listed reason, or unpriced; only containers are left out, and
+      // their children are priced.
+      const freeReason = free.reason(r.type);
+      const kind = kindOf(r, children);
+      if (freeReason !== undefined) estimates.push(base(r, "free", freeReason));
+      else if (kind === "container") components.add(r.urn);
+      else estimates.push(base(r, "unpriced", unpricedReason(r, kind)));
       continue;
     }
     const recorder = new Recorder(r, pricing, sourcesUsed, assumptionsUsed);
@@ -417,23 +414,46 @@ function base(r: PlannedResource, status: EstimateStatus, reason: string | undef
 
 /** Packages whose resources are cloud resources; any other package's types are components. */
 const RESOURCE_PACKAGES = new Set(["aws", "kubernetes", "pulumi", "random", "tls", "command", "docker"]);
-/** Packages of remote (multi-language) components: offline they are one resource with no children. */
-const REMOTE_COMPONENT_PACKAGES = new Set(["eks", "awsx"]);
+/**
+ * Packages of remote (multi-language) components, for resources that do not say (a policy's view of a
+ * preview): offline each is one resource with no children.
+ */
+const REMOTE_COMPONENT_PACKAGES = new Set([
+  "eks",
+  "awsx",
+  "aws-apigateway",
+  "aws-static-website",
+  "kubernetes-cert-manager",
+  "kubernetes-coredns",
+  "kubernetes-ingress-nginx",
+]);
 
 function packageOf(type: string): string {
   return type.split(":")[0] ?? "";
 }
 
-function isComponent(r: PlannedResource, children: ReadonlyMap<string, PlannedResource[]>): boolean {
+/**
+ * What a resource without a price rule is: a cloud resource; a container whose children are priced (a local
+ * component, or a remote one whose children a real preview shows); or a remote component seen offline, one
+ * resource whose children are not visible.
+ */
+function kindOf(
+  r: PlannedResource,
+  children: ReadonlyMap<string, PlannedResource[]>,
+): "resource" | "container" | "opaque" {
   const hasChildren = (children.get(r.urn)?.length ?? 0) > 0;
-  if (REMOTE_COMPONENT_PACKAGES.has(packageOf(r.type))) return hasChildren;
-  if (r.custom !== undefined) return !r.custom;
-  return !RESOURCE_PACKAGES.has(packageOf(r.type));
+  const remote = r.remote === true || (r.custom !== true && REMOTE_COMPONENT_PACKAGES.has(packageOf(r.type)));
+  if (remote) return hasChildren ? "container" : "opaque";
+  const component = r.custom !== undefined ? !r.custom : !RESOURCE_PACKAGES.has(packageOf(r.type));
+  return component ? "container" : "resource";
 }
 
-function unpricedReason(r: PlannedResource, children: ReadonlyMap<string, PlannedResource[]>): string {
-  if (REMOTE_COMPONENT_PACKAGES.has(packageOf(r.type)) && (children.get(r.urn)?.length ?? 0) === 0) {
-    return `a remote component whose children are not visible here, so what it creates is not priced`;
+function unpricedReason(r: PlannedResource, kind: "resource" | "opaque"): string {
+  if (kind === "opaque") {
+    return (
+      `a remote component whose children are not visible offline, so what it creates is not priced ` +
+      `(no price rule for ${r.type} in components/catalog/cost/rules.ts)`
+    );
   }
   return `no price rule for ${r.type} (components/catalog/cost/rules.ts) and not listed as free (components/catalog/pricing/free.json)`;
 }

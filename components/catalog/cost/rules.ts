@@ -16,10 +16,12 @@ function monthOf(count: number): Decimal {
   return mul(fromNumber(count), HOURS);
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 function record(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
+  return isRecord(value) ? value : {};
 }
 
 function list(value: unknown): unknown[] {
@@ -117,67 +119,354 @@ const eksControlPlane: Rule = (ctx) => {
   ctx.charge("fixed", "EKS control plane", "eks.cluster", undefined, HOURS, "cluster-hours");
 };
 
-/** The remote `eks.Cluster` component: offline it is one resource; in a real preview its children appear. */
-const eksClusterComponent: Rule = (ctx) => {
-  if (ctx.descendants(ctx.resource.urn).some((d) => d.type === "aws:eks/cluster:Cluster")) {
-    ctx.asComponent();
-    return;
-  }
-  eksControlPlane(ctx);
-  const inputs = ctx.resource.inputs;
-  if (inputs.skipDefaultNodeGroup === true) return;
-  // eks.Cluster's default node group: 2 x t3.medium unless set otherwise.
-  const type = text(inputs.instanceType) ?? "t3.medium";
-  const nodes = whole(inputs.desiredCapacity) ?? 2;
-  ctx.charge(
-    "fixed",
-    `default node group: ${nodes} x ${type} on-demand`,
-    "ec2.instance",
-    type,
-    monthOf(nodes),
-    "instance-hours",
-  );
-};
+/**
+ * A remote component (@pulumi/eks, @pulumi/awsx) is one resource offline, priced here from its inputs; in a
+ * real preview its children appear and are priced themselves: the component is then only their container.
+ */
+function childrenVisible(ctx: RuleContext): boolean {
+  if (ctx.descendants(ctx.resource.urn).length === 0) return false;
+  ctx.asComponent();
+  return true;
+}
 
-const nodeGroup: Rule = (ctx) => {
-  const inputs = ctx.resource.inputs;
-  const desired = whole(record(inputs.scalingConfig).desiredSize) ?? 0;
-  const types = list(inputs.instanceTypes).filter((t): t is string => typeof t === "string");
-  const type = types[0] ?? "t3.medium";
-  const spot = inputs.capacityType === "SPOT";
-  if (desired === 0) {
+/** The nodes of a node group, read from whichever shape declares them. */
+interface Nodes {
+  readonly desired: number;
+  /** How the inputs name the desired size, for the note of a group at zero. */
+  readonly desiredField: string;
+  readonly max: number | undefined;
+  readonly types: readonly string[];
+  readonly spot: boolean;
+  /** The nodes' volume; `launchTemplate` when a launch template this estimate does not read sets it. */
+  readonly volume: { size: number; type: string; assumedType: boolean } | "launchTemplate";
+}
+
+/** EC2 instances at the desired size, all month (spot at the on-demand price less the assumed saving), and their volumes. */
+function nodeCharges(ctx: RuleContext, nodes: Nodes): void {
+  const type = nodes.types[0] ?? "t3.medium";
+  if (nodes.desired === 0) {
     ctx.note(
-      `desiredSize 0: no nodes run until it scales out (up to ${whole(record(inputs.scalingConfig).maxSize) ?? "?"}); ` +
+      `${nodes.desiredField} 0: no nodes run until it scales out (up to ${nodes.max ?? "?"}); ` +
         "price scaled-out node hours in the usage profile's eksNodes section",
     );
     return;
   }
-  if (types.length > 1) ctx.note(`priced as ${type}, the first of ${types.join(", ")}`);
+  if (nodes.types.length > 1) ctx.note(`priced as ${type}, the first of ${nodes.types.join(", ")}`);
   ctx.charge(
     "fixed",
-    `${desired} x ${type} ${spot ? "spot (on-demand price less the assumed spot saving)" : "on-demand"} at desired size`,
+    `${nodes.desired} x ${type} ${nodes.spot ? "spot (on-demand price less the assumed spot saving)" : "on-demand"} at desired size`,
     "ec2.instance",
     type,
-    monthOf(desired),
+    monthOf(nodes.desired),
     "instance-hours",
-    spot ? "ec2.spotSaving" : undefined,
+    nodes.spot ? "ec2.spotSaving" : undefined,
   );
-  if (inputs.launchTemplate !== undefined) {
+  if (nodes.volume === "launchTemplate") {
     ctx.missing(
       "ec2.ebsVolume",
       "the nodes' volumes come from a launch template this estimate does not read",
     );
     return;
   }
-  const disk = whole(inputs.diskSize) ?? 20;
+  const { size, type: volumeType, assumedType } = nodes.volume;
   ctx.charge(
     "fixed",
-    `${desired} x ${disk} GB node volume (assumed gp3)`,
+    `${nodes.desired} x ${size} GB node volume (${assumedType ? `assumed ${volumeType}` : volumeType})`,
     "ec2.ebsVolume",
-    "gp3",
-    fromNumber(desired * disk),
+    volumeType,
+    fromNumber(nodes.desired * size),
     "GB-months",
   );
+}
+
+/** aws.eks.NodeGroup, and eks.ManagedNodeGroup with @pulumi/eks's defaults (t3.medium, 2 nodes). */
+function managedNodes(inputs: Readonly<Record<string, unknown>>, eksDefaults: boolean): Nodes {
+  const scaling = record(inputs.scalingConfig);
+  const types = list(inputs.instanceTypes).filter((t): t is string => typeof t === "string");
+  return {
+    desired: whole(scaling.desiredSize) ?? (eksDefaults ? 2 : 0),
+    desiredField: "desiredSize",
+    max: whole(scaling.maxSize) ?? (eksDefaults ? 2 : undefined),
+    types,
+    spot: inputs.capacityType === "SPOT",
+    volume:
+      inputs.launchTemplate !== undefined
+        ? "launchTemplate"
+        : { size: whole(inputs.diskSize) ?? 20, type: "gp3", assumedType: true },
+  };
+}
+
+/**
+ * eks.NodeGroupV2, eks.NodeGroup and eks.Cluster's default node group: instanceType (t3.medium),
+ * desiredCapacity (2), a spotPrice for spot, root volumes of nodeRootVolumeSize (20 GB) and
+ * nodeRootVolumeType (gp2), as @pulumi/eks defaults them.
+ */
+function selfManagedNodes(inputs: Readonly<Record<string, unknown>>): Nodes {
+  const spotPrice = inputs.spotPrice;
+  return {
+    desired: whole(inputs.desiredCapacity) ?? 2,
+    desiredField: "desiredCapacity",
+    max: whole(inputs.maxSize) ?? 2,
+    types: [text(inputs.instanceType) ?? "t3.medium"],
+    spot: spotPrice !== undefined && spotPrice !== null && spotPrice !== "",
+    volume: {
+      size: whole(inputs.nodeRootVolumeSize) ?? 20,
+      type: text(inputs.nodeRootVolumeType) ?? "gp2",
+      assumedType: false,
+    },
+  };
+}
+
+/**
+ * The remote `eks.Cluster` component: offline it is one resource, priced as its control plane and its default
+ * node group (unless skipped, or replaced by Fargate or EKS Auto Mode); in a real preview its children appear.
+ */
+const eksClusterComponent: Rule = (ctx) => {
+  if (childrenVisible(ctx)) return;
+  eksControlPlane(ctx);
+  const inputs = ctx.resource.inputs;
+  const fargate = inputs.fargate === true || isRecord(inputs.fargate);
+  const autoMode = record(inputs.autoMode).enabled === true;
+  if (autoMode) {
+    ctx.missing(
+      "eks.autoMode",
+      "EKS Auto Mode's per-instance management fee and the nodes it launches are not priced (give node hours in the eksNodes section)",
+    );
+  }
+  if (fargate) ctx.note("Fargate pods are not priced: their vCPU and memory hours are usage");
+  const skip =
+    inputs.skipDefaultNodeGroup === true || (inputs.skipDefaultNodeGroup !== false && (fargate || autoMode));
+  if (skip) return;
+  // nodeGroupOptions and the cluster's own node group settings are mutually exclusive in @pulumi/eks.
+  const options = isRecord(inputs.nodeGroupOptions) ? inputs.nodeGroupOptions : inputs;
+  ctx.note("includes the default node group (skipDefaultNodeGroup is not set)");
+  nodeCharges(ctx, selfManagedNodes(options));
+};
+
+const nodeGroup: Rule = (ctx) => {
+  nodeCharges(ctx, managedNodes(ctx.resource.inputs, false));
+};
+
+/** eks.ManagedNodeGroup: an aws.eks.NodeGroup with @pulumi/eks's defaults. */
+const eksManagedNodeGroup: Rule = (ctx) => {
+  if (childrenVisible(ctx)) return;
+  nodeCharges(ctx, managedNodes(ctx.resource.inputs, true));
+};
+
+/** eks.NodeGroupV2 and eks.NodeGroup: a self-managed Auto Scaling group of nodes. */
+const eksSelfManagedNodeGroup: Rule = (ctx) => {
+  if (childrenVisible(ctx)) return;
+  nodeCharges(ctx, selfManagedNodes(ctx.resource.inputs));
+};
+
+/** awsx's default subnets (a public and a private subnet per zone) get one NAT gateway per zone. */
+function natStrategy(inputs: Readonly<Record<string, unknown>>): { strategy: string; defaulted: boolean } {
+  const given = text(record(inputs.natGateways).strategy);
+  if (given !== undefined) return { strategy: given, defaulted: false };
+  const specs = list(inputs.subnetSpecs).map((s) => text(record(s).type));
+  const both = specs.length === 0 || (specs.includes("Public") && specs.includes("Private"));
+  return { strategy: both ? "OnePerAz" : "None", defaulted: true };
+}
+
+/**
+ * awsx.ec2.Vpc: its NAT gateways (natGateways.strategy; awsx's default is one per zone when the VPC has both
+ * public and private subnets, which its default subnets are) with their public IPv4 addresses, and its
+ * interface endpoints per zone. Subnets, route tables and the internet gateway have no charge. Zones:
+ * availabilityZoneNames, else numberOfAvailabilityZones, else awsx's default of the region's first 3.
+ */
+const awsxVpc: Rule = (ctx) => {
+  if (childrenVisible(ctx)) return;
+  const inputs = ctx.resource.inputs;
+  const names = list(inputs.availabilityZoneNames).filter((n) => typeof n === "string").length;
+  const zones = names > 0 ? names : (whole(inputs.numberOfAvailabilityZones) ?? 3);
+  if (names === 0 && whole(inputs.numberOfAvailabilityZones) === undefined) {
+    ctx.note("no availabilityZoneNames or numberOfAvailabilityZones: awsx's default, 3 Availability Zones");
+  }
+  const { strategy, defaulted } = natStrategy(inputs);
+  const gateways = strategy === "OnePerAz" ? zones : strategy === "Single" ? 1 : 0;
+  const how = `${strategy}${defaulted ? ", awsx's default for public and private subnets" : ""}`;
+  if (strategy !== "None" && strategy !== "Single" && strategy !== "OnePerAz") {
+    ctx.missing("vpc.natGateway", `natGateways.strategy ${JSON.stringify(strategy)} is not one awsx knows`);
+  } else if (gateways === 0) {
+    ctx.note(`no NAT gateways (${how})`);
+  } else {
+    const plural = gateways === 1 ? "" : "s";
+    ctx.charge(
+      "fixed",
+      `${gateways} NAT gateway${plural} (${how})`,
+      "vpc.natGateway",
+      undefined,
+      monthOf(gateways),
+      "gateway-hours",
+    );
+    if (list(record(inputs.natGateways).elasticIpAllocationIds).length > 0) {
+      ctx.note(
+        "the NAT gateways use the Elastic IPs given (elasticIpAllocationIds), priced where they are declared",
+      );
+    } else {
+      ctx.charge(
+        "fixed",
+        `${gateways} Elastic IP address${gateways === 1 ? "" : "es"} of the NAT gateway${plural}`,
+        "ec2.publicIpv4",
+        undefined,
+        monthOf(gateways),
+        "address-hours",
+      );
+    }
+    ctx.note(
+      "data processed by the NAT gateways is not priced here (the natGateways usage section prices aws.ec2.NatGateway)",
+    );
+  }
+  for (const raw of list(inputs.vpcEndpointSpecs)) {
+    const spec = record(raw);
+    const kind = text(spec.vpcEndpointType) ?? "Gateway";
+    const service = text(spec.serviceName) ?? "endpoint";
+    if (kind === "Gateway") continue;
+    if (kind !== "Interface") {
+      ctx.missing("vpc.gatewayLoadBalancerEndpoint", `${service}: ${kind} endpoints are not in the catalog`);
+      continue;
+    }
+    const subnets = list(spec.subnetIds).length;
+    if (subnets === 0) ctx.note(`${service}: no subnetIds: priced in each of the VPC's ${zones} zones`);
+    const count = subnets > 0 ? subnets : zones;
+    ctx.charge(
+      "fixed",
+      `${service}: interface endpoint in ${count} AZ${count === 1 ? "" : "s"}`,
+      "vpc.interfaceEndpoint",
+      undefined,
+      monthOf(count),
+      "endpoint-AZ-hours",
+    );
+  }
+};
+
+/** Fargate's task sizes (vCPU, GB), cheapest first, as awsx orders them to size a task from its containers. */
+const FARGATE_SIZES: readonly { vcpu: number; gb: number }[] = [
+  ...[0.5, 1, 2].map((gb) => ({ vcpu: 0.25, gb })),
+  ...range(1, 4).map((gb) => ({ vcpu: 0.5, gb })),
+  ...range(2, 8).map((gb) => ({ vcpu: 1, gb })),
+  ...range(4, 16).map((gb) => ({ vcpu: 2, gb })),
+  ...range(8, 30).map((gb) => ({ vcpu: 4, gb })),
+  ...range(16, 60).map((gb) => ({ vcpu: 8, gb })),
+  ...range(32, 120).map((gb) => ({ vcpu: 16, gb })),
+].sort((a, b) => 0.04048 * a.vcpu + 0.004445 * a.gb - (0.04048 * b.vcpu + 0.004445 * b.gb));
+
+function range(low: number, high: number): number[] {
+  return Array.from({ length: high - low + 1 }, (_, i) => low + i);
+}
+
+/** A task size as ECS takes it: CPU units ("1024") or "1 vCPU"; memory MiB ("2048") or "2 GB". */
+function taskSize(value: unknown, unit: "vCPU" | "GB"): number | undefined {
+  const raw = typeof value === "number" ? String(value) : text(value);
+  if (raw === undefined) return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)?\s*$/i.exec(raw);
+  if (match === null) return undefined;
+  const n = Number(match[1]);
+  if (match[2] === undefined) return n / 1024;
+  return match[2].toLowerCase() === unit.toLowerCase() ? n : undefined;
+}
+
+/**
+ * The vCPU and GB of an awsx Fargate task: the task's cpu and memory, else what awsx computes from its
+ * containers (their cpu units and memoryReservation or memory, summed; the cheapest Fargate size that holds
+ * them).
+ */
+function fargateTask(task: Record<string, unknown>): { vcpu: number; gb: number; computed: boolean } {
+  const containers = [
+    ...(task.container === undefined ? [] : [record(task.container)]),
+    ...Object.values(record(task.containers)).map(record),
+  ];
+  const cpu = containers.reduce((n, c) => n + (whole(c.cpu) ?? 0), 0) / 1024;
+  const memory =
+    containers.reduce((n, c) => n + (whole(c.memoryReservation) ?? whole(c.memory) ?? 0), 0) / 1024;
+  const fit = FARGATE_SIZES.find((s) => s.vcpu >= cpu && s.gb >= memory);
+  const vcpu = taskSize(task.cpu, "vCPU");
+  const gb = taskSize(task.memory, "GB");
+  return {
+    vcpu: vcpu ?? fit?.vcpu ?? cpu,
+    gb: gb ?? fit?.gb ?? memory,
+    computed: vcpu === undefined || gb === undefined,
+  };
+}
+
+/** awsx.ecs.FargateService: its tasks' vCPU and memory, desiredCount tasks (1 by default) all month. */
+const awsxFargateService: Rule = (ctx) => {
+  if (childrenVisible(ctx)) return;
+  const inputs = ctx.resource.inputs;
+  if (inputs.taskDefinitionArgs === undefined) {
+    ctx.missing(
+      "ecs.fargateVcpu",
+      "the task definition is given by ARN (taskDefinition): its cpu and memory are not visible here",
+    );
+    return;
+  }
+  const task = record(inputs.taskDefinitionArgs);
+  const count = whole(inputs.desiredCount) ?? 1;
+  if (count === 0) {
+    ctx.note("desiredCount 0: no tasks run");
+    return;
+  }
+  const { vcpu, gb, computed } = fargateTask(task);
+  if (computed) ctx.note(`task size ${vcpu} vCPU, ${gb} GB: computed from the containers as awsx does`);
+  if (text(record(task.runtimePlatform).cpuArchitecture) === "ARM64") {
+    ctx.note("ARM64 tasks cost about 20% less than the x86_64 rate priced here");
+  }
+  if (list(inputs.capacityProviderStrategies).some((s) => record(s).capacityProvider === "FARGATE_SPOT")) {
+    ctx.note("FARGATE_SPOT tasks cost less than the on-demand rate priced here");
+  }
+  const tasks = `${count} task${count === 1 ? "" : "s"}`;
+  ctx.charge(
+    "fixed",
+    `${tasks} x ${vcpu} vCPU`,
+    "ecs.fargateVcpu",
+    undefined,
+    mul(fromNumber(count), fromNumber(vcpu), HOURS),
+    "vCPU-hours",
+  );
+  ctx.charge(
+    "fixed",
+    `${tasks} x ${gb} GB`,
+    "ecs.fargateMemory",
+    undefined,
+    mul(fromNumber(count), fromNumber(gb), HOURS),
+    "GB-hours",
+  );
+  if ((whole(record(task.ephemeralStorage).sizeInGib) ?? 20) > 20) {
+    ctx.missing("ecs.fargateStorage", "ephemeral storage above the free 20 GB is not in the catalog");
+  }
+};
+
+/** An Application Load Balancer by the hour; its capacity units (LCUs) depend on traffic. */
+function applicationLoadBalancerCharges(ctx: RuleContext): void {
+  ctx.charge(
+    "fixed",
+    "Application Load Balancer",
+    "elb.applicationLoadBalancer",
+    undefined,
+    HOURS,
+    "LB-hours",
+  );
+  const lcu = ctx.pricing.price("elb.lcu");
+  ctx.note(
+    "load balancer capacity units (LCUs: new and active connections, bytes processed, rule evaluations) are not " +
+      `priced: each LCU-hour costs ${lcu === undefined ? "a price this region's file lacks" : `$${lcu.usd}`}`,
+  );
+}
+
+/** aws.lb.LoadBalancer: Application Load Balancers (the default type); other types are not in the catalog. */
+const loadBalancer: Rule = (ctx) => {
+  const kind = text(ctx.resource.inputs.loadBalancerType) ?? "application";
+  if (kind !== "application") {
+    ctx.missing("elb.loadBalancer", `${kind} load balancers are not in the catalog`);
+    return;
+  }
+  applicationLoadBalancerCharges(ctx);
+};
+
+/** awsx.lb.ApplicationLoadBalancer: one Application Load Balancer (its listeners and target groups are free). */
+const awsxApplicationLoadBalancer: Rule = (ctx) => {
+  if (childrenVisible(ctx)) return;
+  applicationLoadBalancerCharges(ctx);
 };
 
 const ec2Instance: Rule = (ctx) => {
@@ -747,14 +1036,29 @@ const schedule: Rule = (ctx) => {
  */
 const dynamodbTable: Rule = (ctx) => {
   const inputs = ctx.resource.inputs;
-  const provisioned = inputs.billingMode === "PROVISIONED";
+  // The provider bills a table without billingMode as PROVISIONED, its default.
+  const provisioned = inputs.billingMode !== "PAY_PER_REQUEST";
   if (provisioned) {
-    const parts = [inputs, ...list(inputs.globalSecondaryIndexes).map(record)];
+    if (inputs.billingMode === undefined) {
+      ctx.note("no billingMode: billed as PROVISIONED, the provider's default");
+    }
+    const parts = [
+      { where: "the table", inputs },
+      ...list(inputs.globalSecondaryIndexes).map((raw) => {
+        const index = record(raw);
+        return { where: `index ${text(index.name) ?? "(unnamed)"}`, inputs: index };
+      }),
+    ];
     for (const [kind, key, unit] of [
       ["read", "dynamodb.provisionedRead", "RCU-hours"],
       ["write", "dynamodb.provisionedWrite", "WCU-hours"],
     ] as const) {
-      const units = parts.reduce((n, p) => n + (whole(p[`${kind}Capacity`]) ?? 0), 0);
+      const unset = parts.filter((p) => whole(p.inputs[`${kind}Capacity`]) === undefined);
+      for (const p of unset) {
+        ctx.missing(key, `${p.where} is provisioned but sets no ${kind}Capacity: its capacity is unknown`);
+      }
+      if (unset.length === parts.length) continue;
+      const units = parts.reduce((n, p) => n + (whole(p.inputs[`${kind}Capacity`]) ?? 0), 0);
       ctx.charge(
         "fixed",
         `${units} provisioned ${kind} capacity units`,
@@ -936,6 +1240,14 @@ export const RULES: Readonly<Record<string, Rule>> = {
   "aws:eks/cluster:Cluster": eksControlPlane,
   "eks:index:Cluster": eksClusterComponent,
   "aws:eks/nodeGroup:NodeGroup": nodeGroup,
+  "eks:index:ManagedNodeGroup": eksManagedNodeGroup,
+  "eks:index:NodeGroupV2": eksSelfManagedNodeGroup,
+  "eks:index:NodeGroup": eksSelfManagedNodeGroup,
+  "awsx:ec2:Vpc": awsxVpc,
+  "awsx:ecs:FargateService": awsxFargateService,
+  "awsx:lb:ApplicationLoadBalancer": awsxApplicationLoadBalancer,
+  "aws:lb/loadBalancer:LoadBalancer": loadBalancer,
+  "aws:alb/loadBalancer:LoadBalancer": loadBalancer,
   "aws:sagemaker/endpoint:Endpoint": sagemakerEndpoint,
   "aws:sagemaker/notebookInstance:NotebookInstance": notebookInstance,
   "aws:redshift/cluster:Cluster": redshiftCluster,
