@@ -37,7 +37,9 @@ if (isStale(entry)) {
 require(entry)
   .run(process.argv.slice(2))
   .then((code) => {
-    process.exitCode = code;
+    // Exit once the report is written, even if a program that `check`, `plan` or `cost` ran left a timer or
+    // socket alive: the command is done.
+    process.stdout.write("", () => process.exit(code));
   });
 
 /** True when the build is missing or older than a TypeScript source of the CLI and the program. */

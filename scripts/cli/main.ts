@@ -7,12 +7,16 @@ import { registerDataCommands } from "./commands/data";
 import { registerLakeCommand } from "./commands/lake";
 import { registerPipelineCommands } from "./commands/pipeline";
 import { registerPlanCommand } from "./commands/plan";
+import { registerPricingCommand } from "./commands/pricing";
 import { registerSageMakerCommands } from "./commands/sagemaker";
 import { registerSandboxCommand } from "./commands/sandbox";
 import { registerSpendCommand } from "./commands/spend";
 
-/** Exit codes: 0 success, 1 failure, 2 bad usage or bad config. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/**
+ * Exit codes: 0 success, 1 failure (for `check`: mandatory violations), 2 bad usage or bad config, 3 the program
+ * that `check`, `plan` or `cost` ran failed or could not be fully evaluated.
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, incomplete: 3 } as const;
 
 export { UsageError } from "./errors";
 
@@ -21,6 +25,7 @@ const COMMANDS: readonly ((program: Command) => void)[] = [
   registerPlanCommand,
   registerCheckCommand,
   registerCostCommand,
+  registerPricingCommand,
   registerSandboxCommand,
   registerLakeCommand,
   registerSageMakerCommands,

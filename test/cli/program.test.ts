@@ -16,10 +16,11 @@ afterAll(() => {
   for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** A scratch Pulumi project inside the repository (so that it resolves the repository's packages). */
+/** A scratch Pulumi project whose node_modules is the repository's (so that it resolves the same packages). */
 function project(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(REPO_ROOT, "node_modules", ".cache", "mlplat-program-"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlplat-program-"));
   scratch.push(dir);
+  fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
   for (const [file, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
@@ -28,8 +29,6 @@ function project(files: Record<string, string>): string {
 }
 
 describe("locateProgram (--program)", () => {
-  fs.mkdirSync(path.join(REPO_ROOT, "node_modules", ".cache"), { recursive: true });
-
   it("finds the entry from Pulumi.yaml main, and the @pulumi/pulumi copy the program resolves", () => {
     expect(locateProgram(FIXTURE)).toEqual({
       projectDir: FIXTURE,

@@ -480,7 +480,7 @@ async function violations(policy: ResourceValidationPolicy | string, resources: 
   if (own === undefined) throw new Error(`no policy ${typeof policy === "string" ? policy : policy.name}`);
   const pack = { ...base, policies: [own] };
   const result = await evaluatePolicies(
-    { project: "fx", stack: "dev", resources: [...resources], outputs: {} },
+    { project: "fx", stack: "dev", resources: [...resources] },
     pack,
     resolvePolicies(pack, {}, "test"),
   );

@@ -175,7 +175,15 @@ export function without(resources: readonly DeclaredResource[], name: string): D
 }
 
 export function runOf(resources: readonly DeclaredResource[]): ProgramRun {
-  return { project: PROJECT, stack: STACK, resources: [...resources], outputs: {} };
+  return {
+    project: PROJECT,
+    stack: STACK,
+    resources: [...resources],
+    outputs: {},
+    complete: true,
+    failures: [],
+    lookups: [],
+  };
 }
 
 /** Evaluates one policy of the pack over the resources, with its pack config entry if given. */

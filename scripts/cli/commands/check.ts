@@ -11,7 +11,8 @@ import type { PolicyException } from "../../../policies/lib/define";
 import type { CostSummary } from "../offline/cost";
 import type { CheckResult } from "../offline/policy-check";
 import type { Violation } from "../offline/policy-engine";
-import type { DeclaredResource } from "../offline/runner";
+import type { DeclaredResource, ProgramRun, RunFailure } from "../offline/runner";
+import { asUsageErrors, EXIT_INCOMPLETE, programRunOptions } from "./program-options";
 import { totalsLine } from "./cost";
 
 export type CheckFormat = "text" | "json" | "sarif" | "markdown";
@@ -40,6 +41,9 @@ export function registerCheckCommand(program: Command): void {
       "-C, --cwd <dir>",
       "folder of the template project (default: the nearest folder with Pulumi.yaml)",
     )
+    .addOption(programRunOptions.config())
+    .addOption(programRunOptions.timeout())
+    .addHelpText("after", CHECK_HELP)
     .action(
       async (opts: {
         stack: string;
@@ -47,37 +51,54 @@ export function registerCheckCommand(program: Command): void {
         program?: string;
         policyConfig?: string;
         cwd?: string;
+        config: string[];
+        timeout: number;
       }) => {
         const { checkStack } = await import("../offline/policy-check");
-        let result: CheckResult;
-        try {
-          result = await checkStack(opts);
-        } catch (err) {
-          // Config and program-location problems are the caller's to fix: exit 2 like other usage errors.
-          if (err instanceof Error && ["PolicyConfigError", "ProgramLocationError"].includes(err.name)) {
-            const { UsageError } = await import("../main");
-            throw new UsageError(err.message);
-          }
-          throw err;
-        }
+        const options = { ...opts, timeoutMs: opts.timeout * 1000 };
+        const result = await asUsageErrors(() => checkStack(options));
         const { costSummary } = await import("../offline/cost");
-        const cost = costSummary(result.run, opts);
+        const cost = costSummary(result.run, options);
         process.stdout.write(`${renderCheck(result, opts.format, cost)}\n`);
-        if (countLevels(result.evaluation.violations).mandatory > 0) process.exitCode = 1;
+        process.exitCode = checkExitCode(result);
       },
     );
+}
+
+const CHECK_HELP = `
+Exit codes: 0 no mandatory violation; 1 mandatory violations; 2 bad usage or config; 3 the program failed or
+the run is incomplete (a resource could not be registered, the program threw or ran past --timeout): the
+report then says what could not be seen, and never passes.
+
+Examples:
+  mlplat check --stack prod
+  mlplat check --stack dev --program ../my-stack --format sarif > check.sarif
+  mlplat check --stack dev --program ../my-stack --config aws:region=us-west-2 --config dbName=ml`;
+
+/** 3 when the run could not see everything; else 1 with a mandatory violation; else 0. */
+export function checkExitCode(result: CheckResult): number {
+  if (!result.run.complete) return EXIT_INCOMPLETE;
+  return countLevels(result.evaluation.violations).mandatory > 0 ? 1 : 0;
 }
 
 /** The JSON document `mlplat check --format json` prints. */
 export interface CheckDocument {
   readonly stack: string;
+  /** False when the run could not see everything the program declares: the check then never passes. */
+  readonly complete: boolean;
+  /** What could not be seen, with the program's file and line where known. */
+  readonly failures: RunFailure[];
   readonly resources: DeclaredResource[];
   readonly violations: Violation[];
   readonly summary: CheckSummary;
 }
 
 export interface CheckSummary {
+  /** True only for a complete run without mandatory violations. */
   readonly passed: boolean;
+  readonly complete: boolean;
+  /** Invokes that looked up existing infrastructure, answered with placeholders that policies read as unknown. */
+  readonly lookups: ProgramRun["lookups"];
   readonly mandatory: number;
   readonly advisory: number;
   readonly resources: number;
@@ -126,10 +147,14 @@ export function checkDocument(result: CheckResult, cost?: CostSummary): CheckDoc
   for (const v of evaluation.violations) byPolicy[v.policy] = (byPolicy[v.policy] ?? 0) + 1;
   return {
     stack: run.stack,
+    complete: run.complete,
+    failures: run.failures,
     resources: run.resources,
     violations: evaluation.violations,
     summary: {
-      passed: counts.mandatory === 0,
+      passed: run.complete && counts.mandatory === 0,
+      complete: run.complete,
+      lookups: run.lookups,
       ...counts,
       resources: run.resources.length,
       pack: evaluation.pack,
@@ -175,20 +200,55 @@ function text(result: CheckResult, cost?: CostSummary): string {
   const config =
     result.policyConfigFile === undefined ? "policies' own levels" : relative(result.policyConfigFile);
   const lines = [
+    ...incompleteLines(run),
     `Stack ${run.project}/${run.stack}: ${run.resources.length} resources, ${evaluation.policies.length} policies ` +
       `(${evaluation.pack.name}@${evaluation.pack.version}, ${config})`,
     ...(cost === undefined ? [] : [costLine(cost)]),
+    ...lookupLines(run),
   ];
   for (const v of evaluation.violations) {
     lines.push(`  ${v.level.padEnd(9)}  ${v.policy}  ${v.name} (${v.type})`, `             ${v.message}`);
   }
+  const verdict = !run.complete
+    ? ": the check fails, the run is incomplete"
+    : counts.mandatory > 0
+      ? ": the check fails"
+      : ": the check passes";
   lines.push(
     counts.mandatory + counts.advisory === 0
-      ? "No violations."
-      : `${counts.mandatory} mandatory, ${counts.advisory} advisory violation${counts.mandatory + counts.advisory === 1 ? "" : "s"}` +
-          (counts.mandatory > 0 ? ": the check fails" : ": the check passes"),
+      ? run.complete
+        ? "No violations."
+        : `No violations among the resources seen${verdict}.`
+      : `${counts.mandatory} mandatory, ${counts.advisory} advisory violation${counts.mandatory + counts.advisory === 1 ? "" : "s"}${verdict}`,
   );
   return lines.join("\n");
+}
+
+/** Where a failure happened, relative to the working folder: `index.ts:12`. */
+function where(failure: RunFailure): string {
+  if (failure.location === undefined) return "";
+  return ` (${relative(failure.location.file)}:${failure.location.line})`;
+}
+
+function failureText(failure: RunFailure): string {
+  const subject = failure.resource ? `${failure.resource.name} (${failure.resource.type}): ` : "";
+  return `${subject}${failure.message}${where(failure)}`;
+}
+
+/** The first lines of a report of an incomplete run: it says so before anything else. */
+function incompleteLines(run: ProgramRun): string[] {
+  if (run.complete) return [];
+  return [
+    `INCOMPLETE: the program could not be fully evaluated (${run.failures.length} failure${run.failures.length === 1 ? "" : "s"}); resources it declares may be missing from this report:`,
+    ...run.failures.map((f) => `  - ${failureText(f)}`),
+  ];
+}
+
+function lookupLines(run: ProgramRun): string[] {
+  if (run.lookups.length === 0) return [];
+  return [
+    `Lookups answered with placeholders (policies read their values as unknown): ${run.lookups.map((l) => `${l.token} x${l.count}`).join(", ")}`,
+  ];
 }
 
 function markdown(result: CheckResult, cost?: CostSummary): string {
@@ -199,8 +259,9 @@ function markdown(result: CheckResult, cost?: CostSummary): string {
     result.policyConfigFile === undefined
       ? "the policies' own levels"
       : `\`${relative(result.policyConfigFile)}\``;
-  const head =
-    counts.mandatory > 0
+  const head = !run.complete
+    ? `### ❌ mlplat check: stack \`${run.stack}\` is incomplete: the program could not be fully evaluated`
+    : counts.mandatory > 0
       ? `### ❌ mlplat check: stack \`${run.stack}\` fails with ${counts.mandatory} mandatory and ${counts.advisory} advisory violations`
       : counts.advisory > 0
         ? `### ⚠️ mlplat check: stack \`${run.stack}\` passes with ${counts.advisory} advisory violations`
@@ -209,7 +270,16 @@ function markdown(result: CheckResult, cost?: CostSummary): string {
     `<!-- mlplat-check:${run.stack} -->`,
     head,
     "",
+    ...(run.complete
+      ? []
+      : [
+          `**${run.failures.length} failure${run.failures.length === 1 ? "" : "s"}: resources the program declares may be missing from this report.**`,
+          "",
+          ...run.failures.map((f) => `- ${cell(failureText(f))}`),
+          "",
+        ]),
     `${run.resources.length} resources checked offline against \`${evaluation.pack.name}@${evaluation.pack.version}\` with ${config}.`,
+    ...lookupLines(run).map((l) => `\n${l}`),
     ...(cost === undefined
       ? []
       : ["", `${costLine(cost)}. Breakdown: \`mlplat cost --stack ${run.stack} --format markdown\`.`]),
@@ -279,6 +349,31 @@ export function sarifLog(result: CheckResult): Sarif.Log {
         tool: { driver: { name: "mlplat-check", version: evaluation.pack.version, rules } },
         // One category per stack, so that uploads for several stacks do not replace each other.
         automationDetails: { id: `mlplat-check/${run.stack}/` },
+        invocations: [
+          {
+            executionSuccessful: run.complete,
+            ...(run.complete
+              ? {}
+              : {
+                  toolExecutionNotifications: run.failures.map((f): Sarif.Notification => ({
+                    level: "error",
+                    message: { text: failureText(f) },
+                    ...(f.location
+                      ? {
+                          locations: [
+                            {
+                              physicalLocation: {
+                                artifactLocation: artifactOf(relative(f.location.file)),
+                                region: { startLine: Math.max(1, f.location.line) },
+                              },
+                            },
+                          ],
+                        }
+                      : {}),
+                  })),
+                }),
+          },
+        ],
         results,
       },
     ],
@@ -293,13 +388,15 @@ function physicalLocation(result: CheckResult, urn: string): Sarif.PhysicalLocat
     : undefined;
   const rel = relative(position?.file ?? result.entry);
   return {
-    artifactLocation: path.isAbsolute(rel)
-      ? { uri: pathToFileURL(rel).href }
-      : { uri: rel, uriBaseId: "%SRCROOT%" },
+    artifactLocation: artifactOf(rel),
     region: position
       ? { startLine: Math.max(1, position.line), startColumn: Math.max(1, position.column) }
       : { startLine: 1 },
   };
+}
+
+function artifactOf(rel: string): Sarif.ArtifactLocation {
+  return path.isAbsolute(rel) ? { uri: pathToFileURL(rel).href } : { uri: rel, uriBaseId: "%SRCROOT%" };
 }
 
 interface Position {

@@ -11,6 +11,7 @@ import type {
 } from "../../../components/catalog/cost";
 import { formatDollars, mul, parseDecimal, toPlain } from "../../../components/catalog/decimal";
 import type { CompareResult, CostResult } from "../offline/cost";
+import { EXIT_INCOMPLETE, programRunOptions } from "./program-options";
 
 export type CostFormat = "text" | "json" | "markdown";
 export const COST_FORMATS: readonly CostFormat[] = ["text", "json", "markdown"];
@@ -36,6 +37,19 @@ export function registerCostCommand(program: Command): void {
       "-C, --cwd <dir>",
       "folder of the template project (default: the nearest folder with Pulumi.yaml)",
     )
+    .addOption(programRunOptions.config())
+    .addOption(programRunOptions.timeout())
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 estimated; 2 bad usage or config (also a region without prices: mlplat pricing refresh --region <r>);
+3 the program failed or the run is incomplete: the estimate then says what could not be seen.
+
+Examples:
+  mlplat cost --stack dev --usage usage.yaml
+  mlplat cost --stack prod --compare git:main --format markdown
+  mlplat cost --stack dev --program ../my-stack --config aws:region=us-west-2`,
+    )
     .action(
       async (opts: {
         stack: string;
@@ -44,6 +58,8 @@ export function registerCostCommand(program: Command): void {
         compare?: string;
         program?: string;
         cwd?: string;
+        config: string[];
+        timeout: number;
       }) => {
         const { compareCost, costStack } = await import("../offline/cost");
         const common = {
@@ -51,13 +67,18 @@ export function registerCostCommand(program: Command): void {
           ...(opts.usage ? { usage: opts.usage } : {}),
           ...(opts.program ? { program: opts.program } : {}),
           ...(opts.cwd ? { cwd: opts.cwd } : {}),
+          config: opts.config,
+          timeoutMs: opts.timeout * 1000,
         };
         try {
           if (opts.compare !== undefined) {
             const result = await compareCost({ ...common, compare: opts.compare });
             process.stdout.write(`${renderComparison(result, opts.format)}\n`);
+            if (!result.run.complete) process.exitCode = EXIT_INCOMPLETE;
           } else {
-            process.stdout.write(`${renderCost(await costStack(common), opts.format)}\n`);
+            const result = await costStack(common);
+            process.stdout.write(`${renderCost(result, opts.format)}\n`);
+            if (!result.run.complete) process.exitCode = EXIT_INCOMPLETE;
           }
         } catch (err) {
           // A region without prices and a program that cannot be found are the caller's to fix: exit 2.
@@ -76,6 +97,11 @@ const dollars = (usd: string): string => formatDollars(parseDecimal(usd));
 /** The JSON document `mlplat cost --format json` prints. */
 export interface CostDocument {
   readonly stack: string;
+  /** False when the run could not see everything the program declares. */
+  readonly complete: boolean;
+  readonly failures: CostResult["run"]["failures"];
+  /** Invokes answered with placeholders. */
+  readonly lookups: CostResult["run"]["lookups"];
   readonly resources: number;
   readonly estimate: StackEstimate;
 }
@@ -85,15 +111,43 @@ export function renderCost(result: CostResult, format: CostFormat): string {
   switch (format) {
     case "json":
       return JSON.stringify(
-        { stack: run.stack, resources: run.resources.length, estimate } satisfies CostDocument,
+        {
+          stack: run.stack,
+          complete: run.complete,
+          failures: run.failures,
+          lookups: run.lookups,
+          resources: run.resources.length,
+          estimate,
+        } satisfies CostDocument,
         null,
         2,
       );
     case "markdown":
-      return markdown(run.stack, estimate);
+      return [
+        ...incomplete(run).map((l, i) => (i === 0 ? `**${l}**` : l)),
+        markdown(run.stack, estimate),
+      ].join("\n");
     case "text":
-      return text(`${run.project}/${run.stack}`, run.resources.length, estimate);
+      return [...incomplete(run), text(`${run.project}/${run.stack}`, run.resources.length, estimate)].join(
+        "\n",
+      );
   }
+}
+
+/** An estimate of an incomplete run says so first: what the program declares beyond the failures is not in it. */
+function incomplete(run: CostResult["run"]): string[] {
+  if (run.complete) return [];
+  return [
+    `INCOMPLETE: the program could not be fully evaluated; resources it declares may be missing from this estimate:`,
+    ...run.failures.map(
+      (f) =>
+        `  - ${f.resource ? `${f.resource.name} (${f.resource.type}): ` : ""}${f.message}` +
+        (f.location
+          ? ` (${path.relative(process.cwd(), f.location.file) || f.location.file}:${f.location.line})`
+          : ""),
+    ),
+    "",
+  ];
 }
 
 /** One line of totals: what `mlplat check` prints too. */

@@ -18,9 +18,9 @@ import {
 } from "../../../components/catalog/cost";
 import { pricingFor } from "../../../components/catalog/pricing";
 import { UsageError } from "../errors";
-import { locateProgram, programOf } from "./program";
+import { locateProgram, runProgramAt, withOverrides } from "./program";
 import { runTemplateStack, TEMPLATE_ROOT } from "./project";
-import { runProgram, type ProgramRun } from "./runner";
+import type { ProgramRun } from "./runner";
 import { findProjectRoot, readStackConfig, type StackFileConfig } from "./stack-file";
 
 export interface CostOptions {
@@ -31,6 +31,10 @@ export interface CostOptions {
   readonly program?: string;
   /** Folder of the template project. @default the nearest folder with Pulumi.yaml */
   readonly cwd?: string;
+  /** `key=value` overrides of the program's stack config (with `program`). */
+  readonly config?: readonly string[];
+  /** How long the program may run, in milliseconds. @default 120000 */
+  readonly timeoutMs?: number;
 }
 
 export interface CostResult {
@@ -62,12 +66,17 @@ export function stackRegion(config: StackFileConfig): string {
 }
 
 /** The stack config of the template (or of `program`'s project) for `stack`. */
-export function stackConfigOf(options: { stack: string; program?: string; cwd?: string }): StackFileConfig {
+export function stackConfigOf(options: {
+  stack: string;
+  program?: string;
+  cwd?: string;
+  config?: readonly string[];
+}): StackFileConfig {
   const projectDir =
     options.program !== undefined
       ? locateProgram(options.program).projectDir
       : (findProjectRoot(options.cwd ?? process.cwd()) ?? TEMPLATE_ROOT);
-  return readStackConfig(projectDir, options.stack);
+  return withOverrides(readStackConfig(projectDir, options.stack), options.config ?? []);
 }
 
 /** Runs the stack's program offline and estimates its monthly cost: the function behind `mlplat cost`. */
@@ -77,7 +86,14 @@ export async function costStack(options: CostOptions): Promise<CostResult> {
   const region = stackRegion(config);
   pricingFor(region); // a region without prices fails before the program runs
   const run =
-    options.program !== undefined ? await runAt(options.program, options.stack) : await runTemplate(options);
+    options.program !== undefined
+      ? await runProgramAt({
+          program: options.program,
+          stack: options.stack,
+          ...(options.config ? { config: options.config } : {}),
+          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        })
+      : await runTemplate(options);
   return { run, estimate: estimate(run, region, usage, options.usage) };
 }
 
@@ -97,20 +113,6 @@ export function estimate(
 
 async function runTemplate(options: CostOptions): Promise<ProgramRun> {
   return runTemplateStack({ stack: options.stack, ...(options.cwd ? { cwd: options.cwd } : {}) });
-}
-
-/** Runs a Pulumi TypeScript program (project folder or entry file) with its stack file, under mocks. */
-async function runAt(programPath: string, stack: string): Promise<ProgramRun> {
-  const location = locateProgram(programPath);
-  const config = readStackConfig(location.projectDir, stack);
-  return runProgram({
-    project: config.project,
-    stack: config.stack,
-    config: config.config,
-    secretKeys: config.secretKeys,
-    program: programOf(location),
-    sdkDir: location.sdkDir,
-  });
 }
 
 /** What `--compare` names: another stack of the project, or a git commit of the same stack. */
@@ -223,7 +225,7 @@ export async function estimateAtCommit(
     }
     fs.symlinkSync(path.join(projectDir, "node_modules"), path.join(exported, "node_modules"), "dir");
     const config = readStackConfig(exported, stack);
-    const run = await runAt(exported, stack);
+    const run = await runProgramAt({ program: exported, stack });
     return estimate(run, stackRegion(config), usage, usageFile);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -243,7 +245,12 @@ export type CostSummary = { readonly estimate: StackEstimate } | { readonly unav
  */
 export function costSummary(
   run: ProgramRun,
-  options: { readonly stack: string; readonly program?: string; readonly cwd?: string },
+  options: {
+    readonly stack: string;
+    readonly program?: string;
+    readonly cwd?: string;
+    readonly config?: readonly string[];
+  },
 ): CostSummary {
   try {
     return { estimate: estimate(run, stackRegion(stackConfigOf(options)), undefined, undefined) };

@@ -9,10 +9,10 @@ import {
   type PolicyEvaluation,
   type PolicyPackDefinition,
 } from "./policy-engine";
-import { locateProgram, programOf } from "./program";
+import { runProgramAt } from "./program";
 import { runTemplateStack, TEMPLATE_ROOT } from "./project";
-import { runProgram, type ProgramRun } from "./runner";
-import { readStackConfig, StackFileError } from "./stack-file";
+import type { ProgramRun } from "./runner";
+import { StackFileError } from "./stack-file";
 
 export interface CheckOptions {
   readonly stack: string;
@@ -22,6 +22,10 @@ export interface CheckOptions {
   readonly policyConfig?: string;
   /** Folder of the template project (ignored with `program`). @default the nearest folder with Pulumi.yaml */
   readonly cwd?: string;
+  /** `key=value` overrides of the program's stack config (with `program`). */
+  readonly config?: readonly string[];
+  /** How long the program may run, in milliseconds. @default 120000 */
+  readonly timeoutMs?: number;
 }
 
 export interface CheckResult {
@@ -84,17 +88,14 @@ export async function checkStack(options: CheckOptions): Promise<CheckResult> {
   let run: ProgramRun;
   let entry: string;
   if (options.program !== undefined) {
-    const location = locateProgram(options.program);
-    const stackConfig = readStackConfig(location.projectDir, options.stack);
-    run = await runProgram({
-      project: stackConfig.project,
-      stack: stackConfig.stack,
-      config: stackConfig.config,
-      secretKeys: stackConfig.secretKeys,
-      program: programOf(location),
-      sdkDir: location.sdkDir,
+    const { entry: programEntry, ...programRun } = await runProgramAt({
+      program: options.program,
+      stack: options.stack,
+      ...(options.config ? { config: options.config } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
-    entry = location.entry;
+    run = programRun;
+    entry = programEntry;
   } else {
     run = await runTemplateStack({ stack: options.stack, ...(options.cwd ? { cwd: options.cwd } : {}) });
     entry = path.join(TEMPLATE_ROOT, "infra", "index.ts");

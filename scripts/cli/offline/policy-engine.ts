@@ -14,7 +14,8 @@ import { z } from "zod";
 
 import { APPLIES_TO } from "../../../policies/lib/define";
 import { policyProxy } from "../../../policies/lib/unknown";
-import type { DeclaredResource, ProgramRun } from "./runner";
+import { isLookupPlaceholder } from "./invokes";
+import { UNKNOWN_PLACEHOLDER, type DeclaredResource, type ProgramRun } from "./runner";
 import { SECRET_PLACEHOLDER } from "./stack-file";
 
 /** A policy pack as `new PolicyPack(name, { policies, enforcementLevel })` receives it, plus its version. */
@@ -156,7 +157,7 @@ export function resolvePolicies(
  * dependencies and property dependencies resolved to resources, as in a preview.
  */
 export async function evaluatePolicies(
-  run: ProgramRun,
+  run: Pick<ProgramRun, "project" | "stack" | "resources">,
   pack: PolicyPackDefinition,
   policies: readonly ResolvedPolicy[],
 ): Promise<PolicyEvaluation> {
@@ -380,8 +381,9 @@ function policyResources(resources: readonly DeclaredResource[]): PolicyResource
 
 /**
  * A resource's inputs as a policy sees them, behind the SDK's unknown-checking proxy. Offline, secret values
- * are placeholders (nothing is decrypted): they read as unknown, so a policy that needs one reports that it
- * could not run instead of judging the placeholder.
+ * are placeholders (nothing is decrypted), values the preview does not know yet are recorded as `[unknown]`,
+ * and lookups answered offline are placeholders too: all of them read as unknown, so a policy that needs one
+ * reports that it could not run instead of judging the placeholder.
  */
 function propsOf(r: DeclaredResource): Record<string, unknown> {
   let inputs = withoutSecrets.get(r);
@@ -394,8 +396,13 @@ function propsOf(r: DeclaredResource): Record<string, unknown> {
 
 const withoutSecrets = new WeakMap<DeclaredResource, Record<string, unknown>>();
 
+/** A recorded value the policies must read as unknown. */
+function isPlaceholder(value: unknown): boolean {
+  return value === SECRET_PLACEHOLDER || value === UNKNOWN_PLACEHOLDER || isLookupPlaceholder(value);
+}
+
 function secretsUnknown(value: unknown): unknown {
-  if (value === SECRET_PLACEHOLDER) return policyProxy.unknownStringValue;
+  if (isPlaceholder(value)) return policyProxy.unknownStringValue;
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.some(holdsSecret) ? value.map(secretsUnknown) : value;
   const record = value as Record<string, unknown>;
@@ -404,7 +411,7 @@ function secretsUnknown(value: unknown): unknown {
 }
 
 function holdsSecret(value: unknown): boolean {
-  if (value === SECRET_PLACEHOLDER) return true;
+  if (isPlaceholder(value)) return true;
   if (value === null || typeof value !== "object") return false;
   return (Array.isArray(value) ? value : Object.values(value as Record<string, unknown>)).some(holdsSecret);
 }

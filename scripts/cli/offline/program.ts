@@ -3,7 +3,9 @@ import * as path from "node:path";
 
 import { parse } from "yaml";
 
-import { findProjectRoot } from "./stack-file";
+import { UsageError } from "../errors";
+import { runProgram, type ProgramRun } from "./runner";
+import { findProjectRoot, readStackConfig, type StackFileConfig } from "./stack-file";
 
 /** A Pulumi program found from a `--program` path: its project folder, entry file and SDK copy. */
 export interface ProgramLocation {
@@ -80,21 +82,60 @@ function entryOf(dir: string, projectDir: string): string {
   return found;
 }
 
-interface TsxCjsApi {
-  register(options?: { namespace?: string }): () => void;
+interface TsNodeOptions {
+  compiler: string;
+  transpileOnly: boolean;
+  project: string;
+  skipProject: boolean;
+  compilerOptions: Record<string, unknown>;
+}
+
+interface SdkTsUtils {
+  loadTypeScriptCompilerOptions(tsConfigPath: string): Record<string, unknown>;
+  typeScriptRequireStrings(): { typescriptRequire: string; tsnodeRequire: string };
 }
 
 /**
- * The program as a function, run the way Pulumi's Node.js host runs it: the entry module is loaded
- * (TypeScript through tsx), a function it exports (or its default export) is called and awaited, and what
- * is left is the stack's outputs.
+ * Registers TypeScript the way Pulumi's Node.js language host does (@pulumi/pulumi cmd/run/run.js): ts-node
+ * from the program's own node_modules (else the copy the SDK vendors), with the program's `tsconfig.json` and
+ * TypeScript, compiling to CommonJS so that closure serialisation (`aws.lambda.CallbackFunction`, event
+ * subscriptions) sees the functions V8 created. Evaluation is transpile-only: type errors do not stop a run.
+ */
+function registerTypeScript(location: ProgramLocation): void {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const tsutils = require(path.join(location.sdkDir, "tsutils")) as SdkTsUtils;
+  const tsConfigPath = path.join(location.projectDir, "tsconfig.json");
+  const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
+  const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+  const ts = require(typescriptRequire) as { version: string };
+  const [major = 0, minor = 0] = ts.version.split(".").map(Number);
+  const nodeNext = major > 4 || (major === 4 && minor >= 7);
+  const tsNode = require(tsnodeRequire) as { register(options: TsNodeOptions): unknown };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  tsNode.register({
+    compiler: typescriptRequire,
+    transpileOnly: true,
+    project: tsConfigPath,
+    skipProject: !fs.existsSync(tsConfigPath),
+    compilerOptions: {
+      target: "ES2020",
+      module: nodeNext ? "nodenext" : "commonjs",
+      moduleResolution: nodeNext ? "nodenext" : "node",
+      sourceMap: "true",
+      ...compilerOptions,
+    },
+  });
+}
+
+/**
+ * The program as a function, run the way Pulumi's Node.js host runs it: from the project's folder (relative
+ * paths in the program resolve there), TypeScript compiled as the host compiles it, the entry module loaded, a
+ * function it exports (or its default export) called and awaited; what is left is the stack's outputs.
  */
 export function programOf(location: ProgramLocation): () => Promise<unknown> {
   return async () => {
-    if (/\.[cm]?tsx?$/.test(location.entry)) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require("tsx/cjs/api") as TsxCjsApi).register();
-    }
+    process.chdir(location.projectDir);
+    if (/\.[cm]?tsx?$/.test(location.entry)) registerTypeScript(location);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     let exported = require(location.entry) as unknown;
     const defaultExport = (exported as { default?: unknown } | null)?.default;
@@ -102,4 +143,68 @@ export function programOf(location: ProgramLocation): () => Promise<unknown> {
     if (typeof exported === "function") exported = await (exported as () => unknown)();
     return exported;
   };
+}
+
+export interface ProgramRunOptions {
+  /** The program: a Pulumi project folder or its entry file (`--program`). */
+  readonly program: string;
+  readonly stack: string;
+  /** `key=value` overrides of the stack's config (`--config`); a key without a namespace is the project's. */
+  readonly config?: readonly string[];
+  /** How long the program may run, in milliseconds. @default 120000 */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Runs any Pulumi TypeScript or JavaScript program offline, as its own Pulumi.yaml and
+ * `Pulumi.<stack>.yaml` (with `config` overrides) describe it: the function behind `check`, `plan` and `cost`
+ * with `--program`. A required config key the program reads and nobody set is a usage error that says how to
+ * pass it.
+ */
+export async function runProgramAt(options: ProgramRunOptions): Promise<ProgramRun & { entry: string }> {
+  const location = locateProgram(options.program);
+  const stackConfig = withOverrides(
+    readStackConfig(location.projectDir, options.stack),
+    options.config ?? [],
+  );
+  const run = await runProgram({
+    project: stackConfig.project,
+    stack: stackConfig.stack,
+    config: stackConfig.config,
+    secretKeys: stackConfig.secretKeys,
+    program: programOf(location),
+    sdkDir: location.sdkDir,
+    programDir: location.projectDir,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  });
+  for (const failure of run.failures) {
+    const missing = /^Missing required configuration variable '([^']+)'/.exec(failure.message)?.[1];
+    if (missing !== undefined) {
+      const key = missing.startsWith(`${stackConfig.project}:`)
+        ? missing.slice(stackConfig.project.length + 1)
+        : missing;
+      throw new UsageError(
+        `the program requires the config key ${missing}, which ${path.basename(stackConfig.file)} does not set: ` +
+          `add it there (pulumi config set ${key} <value> --stack ${options.stack}) or pass --config ${key}=<value>`,
+      );
+    }
+  }
+  return { ...run, entry: location.entry };
+}
+
+/** The stack config with `key=value` overrides applied, each checked. */
+export function withOverrides(config: StackFileConfig, overrides: readonly string[]): StackFileConfig {
+  if (overrides.length === 0) return config;
+  const merged = { ...config.config };
+  for (const pair of overrides) {
+    const at = pair.indexOf("=");
+    if (at <= 0) {
+      throw new UsageError(
+        `--config: got ${JSON.stringify(pair)}, expected key=value (e.g. --config aws:region=us-west-2)`,
+      );
+    }
+    const key = pair.slice(0, at);
+    merged[key.includes(":") ? key : `${config.project}:${key}`] = pair.slice(at + 1);
+  }
+  return { ...config, config: merged };
 }

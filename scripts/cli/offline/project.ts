@@ -1,5 +1,6 @@
 import * as path from "node:path";
 
+import { isValidationError } from "../../../components/validation";
 import { runProgram, type ProgramRun } from "./runner";
 import { findProjectRoot, readStackConfig, StackFileError } from "./stack-file";
 
@@ -39,5 +40,7 @@ export async function runTemplateStack(options: StackRunOptions): Promise<Progra
     config: stackConfig.config,
     secretKeys: stackConfig.secretKeys,
     program: main,
+    // The template validates its stack config before declaring anything: a bad key is a usage error (exit 2).
+    isUsageError: (err) => isValidationError(err) || (err instanceof Error && err.name === "StackFileError"),
   });
 }

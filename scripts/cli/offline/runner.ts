@@ -5,6 +5,8 @@ import type * as mocksModule from "@pulumi/pulumi/runtime/mocks";
 import type { MockCallArgs, MockResourceArgs, Mocks } from "@pulumi/pulumi/runtime/mocks";
 import type * as rpcModule from "@pulumi/pulumi/runtime/rpc";
 
+import { lookupPlaceholder, OFFLINE_ACCOUNT_ID, pureInvoke } from "./invokes";
+
 /** One resource the program declared, as recorded by the offline runner. */
 export interface DeclaredResource {
   readonly type: string;
@@ -38,7 +40,30 @@ export interface ProgramRun {
   readonly outputs: Record<string, unknown>;
   /** Where in the program each resource was declared, by URN, when the SDK reports it. */
   readonly sourcePositions?: Record<string, SourcePosition>;
+  /**
+   * False when the run could not see everything the program declares: a registration failed, the program threw
+   * or did not finish in time. A report of an incomplete run must say so and never pass as a full one.
+   */
+  readonly complete: boolean;
+  /** Why the run is incomplete, one entry per failure; empty when complete. */
+  readonly failures: RunFailure[];
+  /** Invokes that looked up existing infrastructure and were answered with placeholders, with their counts. */
+  readonly lookups: { readonly token: string; readonly count: number }[];
 }
+
+/** Something the run could not see: a resource that failed to register, or the program itself failing. */
+export interface RunFailure {
+  readonly kind: "registration" | "program" | "timeout";
+  /** The resource whose registration failed, when the failure is one. */
+  readonly resource?: { readonly type: string; readonly name: string };
+  /** The cause, innermost first: `Cannot read ... (serializing taskDefinitionArgs.containers)`. */
+  readonly message: string;
+  /** Where in the program: the resource's declaration, else the first frame of the program's own code. */
+  readonly location?: { readonly file: string; readonly line: number; readonly column?: number };
+}
+
+/** How an input that is unknown during a preview (computed by the provider at deploy) is recorded. */
+export const UNKNOWN_PLACEHOLDER = "[unknown]";
 
 /** A place in the program's source: file URL, 1-based line and column. */
 export interface SourcePosition {
@@ -61,51 +86,89 @@ export interface RunOptions {
    * @default this project's @pulumi/pulumi
    */
   readonly sdkDir?: string;
-}
-
-/** Thrown when a program calls an invoke that the offline runner cannot answer. */
-export class UnsupportedInvokeError extends Error {
-  override readonly name = "UnsupportedInvokeError";
-  /** The SDK rethrows a failed invoke as `new Error(err.details)`, as it does for the engine's gRPC errors. */
-  readonly details: string;
-
-  constructor(message: string) {
-    super(message);
-    this.details = message;
-  }
+  /** The program's folder: where the provider packages its lookups' result types come from are resolved. */
+  readonly programDir?: string;
+  /** How long the program may run before the run is reported incomplete. @default 120000 */
+  readonly timeoutMs?: number;
+  /**
+   * Errors that are the caller's to fix (bad stack config), rethrown instead of recorded as failures.
+   * @default - none: every error the program raises makes the run incomplete
+   */
+  readonly isUsageError?: (err: unknown) => boolean;
 }
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
-/** The account id that mocked resources and invokes report. */
-export const OFFLINE_ACCOUNT_ID = "123456789012";
+export { OFFLINE_ACCOUNT_ID };
 const SECRET = "[secret]";
 
 /**
- * Runs a Pulumi program under mocks, with no engine, CLI or cloud credentials, and records every resource it
- * declares. Computed attributes (ids, ARNs, bucket names) get deterministic placeholder values. The Pulumi
- * runtime keeps process-wide state: run one program per process (vitest gives each test file its own).
+ * Runs a Pulumi program under mocks, with no engine, CLI or cloud credentials, with the semantics of
+ * `pulumi preview`, and records every resource it declares. Computed attributes that an existing stack would
+ * know (ids, ARNs, bucket names) get deterministic placeholder values; any other output is unknown, as in a
+ * preview. Whatever the run could not see (a registration that failed, the program throwing or not finishing
+ * within `timeoutMs`) is listed in `failures` and makes the run incomplete. The Pulumi runtime keeps
+ * process-wide state: run one program per process (vitest gives each test file its own).
  */
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const sdk = loadSdk(options.sdkDir ?? path.dirname(require.resolve("@pulumi/pulumi/package.json")));
   const pulumi = sdk.pulumi;
   const recorded: DeclaredResource[] = [];
   const positions: Record<string, SourcePosition> = {};
-  const mocks = offlineMocks(options.config["aws:region"] ?? "us-east-1");
+  const failures = new FailureLog(options.programDir);
+  const lookups = new Map<string, number>();
+  const mocks = offlineMocks(options.config["aws:region"] ?? "us-east-1", {
+    programDir: options.programDir ?? process.cwd(),
+    onLookup: (token) => lookups.set(token, (lookups.get(token) ?? 0) + 1),
+  });
 
   pulumi.runtime.setAllConfig(options.config, [...(options.secretKeys ?? [])]);
-  await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
+  await pulumi.runtime.setMocks(mocks, options.project, options.stack, true);
   const monitor = recordingMonitor(sdk, mocks, options, recorded, positions);
-  pulumi.runtime.setMockOptions(monitor, options.project, options.stack, false);
+  pulumi.runtime.setMockOptions(monitor, options.project, options.stack, true);
 
-  let declared: unknown;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    declared = await options.program();
-    return declared as pulumiSdk.Inputs;
-  });
-  const outputs = await resolveOutputs(sdk, declared);
-  // Registrations that the outputs do not depend on may still be in flight: wait for the RPC queue to drain.
-  await sdk.settings.waitForRPCs();
+  const restore = watchRegistrations(sdk, failures);
+  const cwd = process.cwd();
+  let outputs: Record<string, unknown> = {};
+  try {
+    const finished = (async () => {
+      let declared: unknown;
+      await pulumi.runtime.runInPulumiStack(async () => {
+        declared = await options.program();
+        return declared as pulumiSdk.Inputs;
+      });
+      outputs = await resolveOutputs(sdk, declared);
+      // Registrations that the outputs do not depend on may still be in flight: wait for the RPC queue to drain.
+      await sdk.settings.waitForRPCs();
+    })();
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => {
+        resolve("timeout");
+      }, timeoutMs);
+      timer.unref();
+    });
+    try {
+      const outcome = await Promise.race([finished.then(() => "done" as const), timedOut]);
+      if (outcome === "timeout") {
+        failures.add({
+          kind: "timeout",
+          message: `the program did not finish within ${timeoutMs / 1000} s (--timeout); what it declared until then is listed`,
+        });
+      }
+    } catch (err) {
+      if (options.isUsageError?.(err)) throw err;
+      failures.fromError("program", err);
+    } finally {
+      clearTimeout(timer);
+    }
+    // Errors the program left unhandled surface a turn later: give them one before the run is judged.
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    restore();
+    process.chdir(cwd);
+  }
   return {
     project: options.project,
     stack: options.stack,
@@ -116,6 +179,123 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
       .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),
     outputs,
     sourcePositions: positions,
+    complete: failures.list.length === 0,
+    failures: failures.list,
+    lookups: [...lookups]
+      .map(([token, count]) => ({ token, count }))
+      .sort((a, b) => (a.token < b.token ? -1 : 1)),
+  };
+}
+
+/** The failures of one run, each reported once, with the program's own file and line where known. */
+class FailureLog {
+  readonly list: RunFailure[] = [];
+  private readonly seen = new Set<unknown>();
+
+  constructor(private readonly programDir: string | undefined) {}
+
+  add(failure: RunFailure): void {
+    this.list.push(failure);
+  }
+
+  /** Records an error once (a rejection reaches several handlers); the first line names its cause. */
+  fromError(
+    kind: RunFailure["kind"],
+    err: unknown,
+    resource?: RunFailure["resource"],
+    declaredAt?: RunFailure["location"],
+  ): void {
+    if (this.seen.has(err)) return;
+    this.seen.add(err);
+    const location = declaredAt ?? programFrame(err, this.programDir);
+    this.list.push({
+      kind,
+      ...(resource ? { resource } : {}),
+      message: causeOf(err),
+      ...(location ? { location } : {}),
+    });
+  }
+}
+
+/**
+ * The innermost cause of an error, first: the SDK nests serialisation errors as
+ * `error serializing property "a": error serializing property "b": <cause>`; the path goes after the cause.
+ */
+export function causeOf(err: unknown): string {
+  let message = err instanceof Error ? err.message : String(err);
+  // The SDK's mock monitor prefixes what it cannot register.
+  message = message.replace(/^failed to register new resource \S+ \[[^\]]+\]: /, "");
+  const chain: string[] = [];
+  for (;;) {
+    const m = /^error serializing property "([^"]*)": ([\s\S]*)$/.exec(message);
+    if (m === null) break;
+    chain.push(m[1] ?? "");
+    message = m[2] ?? "";
+  }
+  const first = message.split("\n")[0] ?? message;
+  return chain.length > 0 ? `${first} (serializing the input ${chain.join(".")})` : first;
+}
+
+/** The first stack frame in the program's own files (not its node_modules). */
+function programFrame(err: unknown, programDir: string | undefined): RunFailure["location"] | undefined {
+  if (!(err instanceof Error) || programDir === undefined) return undefined;
+  for (const line of (err.stack ?? "").split("\n")) {
+    const m = /\(?((?:file:\/\/)?\/[^()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
+    if (m === null) continue;
+    const file = m[1]?.startsWith("file://") ? new URL(m[1]).pathname : (m[1] ?? "");
+    if (file.startsWith(programDir + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`)) {
+      return { file, line: Number(m[2]), column: Number(m[3]) };
+    }
+  }
+  return undefined;
+}
+
+interface SdkSourcePosition {
+  readonly uri?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/**
+ * Watches every resource the program declares through the SDK's `registerResource`, so that one whose
+ * registration fails (inputs that do not serialise, a rejected input) is a failure naming the resource and
+ * where it was declared, and catches what the program leaves unhandled, until the returned function is called.
+ */
+function watchRegistrations(sdk: Sdk, failures: FailureLog): () => void {
+  const module = sdk.resourceModule;
+  const original = module.registerResource;
+  module.registerResource = function (this: unknown, ...args: unknown[]) {
+    const [res, , type, name] = args as [{ urn?: unknown }, unknown, string, string];
+    const position = args[9] as SdkSourcePosition | undefined;
+    const result = original.apply(this, args);
+    const urn = res.urn as { promise?: () => Promise<unknown> } | undefined;
+    urn?.promise?.().catch((err: unknown) => {
+      const at =
+        position?.uri?.startsWith("file:") && position.line !== undefined
+          ? {
+              file: new URL(position.uri).pathname,
+              line: position.line,
+              ...(position.column ? { column: position.column } : {}),
+            }
+          : undefined;
+      failures.fromError("registration", err, { type, name }, at);
+    });
+    return result;
+  };
+  // While the program runs, what it leaves unhandled is its failure, reported by the run: the handlers of the
+  // process (the CLI's own) step aside and come back afterwards.
+  const onError = (err: unknown): void => {
+    failures.fromError("program", err);
+  };
+  const savedRejection = process.listeners("unhandledRejection");
+  const savedException = process.listeners("uncaughtException");
+  process.removeAllListeners("unhandledRejection").on("unhandledRejection", onError);
+  process.removeAllListeners("uncaughtException").on("uncaughtException", onError);
+  return () => {
+    module.registerResource = original;
+    process.off("unhandledRejection", onError).off("uncaughtException", onError);
+    for (const listener of savedRejection) process.on("unhandledRejection", listener);
+    for (const listener of savedException) process.on("uncaughtException", listener);
   };
 }
 
@@ -126,10 +306,15 @@ async function resolveOutputs(sdk: Sdk, declared: unknown): Promise<Record<strin
   for (const [key, value] of Object.entries(declared)) {
     // `isSecret` and `promise()` are the SDK's own (internal) view of an Output's value and secretness.
     const output = sdk.pulumi.output(value) as unknown as {
+      isKnown: Promise<boolean>;
       isSecret: Promise<boolean>;
       promise(): Promise<unknown>;
     };
-    resolved[key] = (await output.isSecret) ? SECRET : plain(await output.promise(), sdk.rpc);
+    resolved[key] = (await output.isSecret)
+      ? SECRET
+      : (await output.isKnown)
+        ? plain(await output.promise(), sdk.rpc)
+        : UNKNOWN_PLACEHOLDER;
   }
   return resolved;
 }
@@ -139,6 +324,8 @@ interface Sdk {
   readonly mocks: typeof mocksModule;
   readonly rpc: typeof rpcModule;
   readonly settings: { waitForRPCs(): Promise<void> };
+  /** The SDK's resource runtime, whose `registerResource` every resource constructor calls. */
+  readonly resourceModule: { registerResource: (...args: unknown[]) => unknown };
 }
 
 /** The SDK's modules, all from one copy of @pulumi/pulumi. */
@@ -149,6 +336,7 @@ function loadSdk(dir: string): Sdk {
     mocks: require(path.join(dir, "runtime", "mocks")) as typeof mocksModule,
     rpc: require(path.join(dir, "runtime", "rpc")) as typeof rpcModule,
     settings: require(path.join(dir, "runtime", "settings")) as Sdk["settings"],
+    resourceModule: require(path.join(dir, "runtime", "resource")) as Sdk["resourceModule"],
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
@@ -195,7 +383,7 @@ function recordingMonitor(
         name,
         urn,
         ...(parent ? { parent } : {}),
-        inputs: plain(sdk.rpc.deserializeProperties(req.getObject()), sdk.rpc) as Record<string, unknown>,
+        inputs: recordedInputs(sdk, req.getObject()),
         dependencies: [...new Set(req.getDependenciesList())].sort(),
         propertyDependencies: propertyDependencies(req),
         ...(req.getProtect() ? { protect: true } : {}),
@@ -252,21 +440,58 @@ export function urnOf(
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
+/**
+ * A registration's inputs as plain JSON. During a preview the SDK sends values computed from other resources'
+ * outputs as output values: unwrapped here first, so that an unknown one reads `[unknown]` and a secret one
+ * `[secret]`, then deserialized as the engine would.
+ */
+function recordedInputs(
+  sdk: Sdk,
+  struct: Parameters<typeof rpcModule.deserializeProperties>[0],
+): Record<string, unknown> {
+  const rpc = sdk.rpc as typeof rpcModule & { specialOutputValueSig: string };
+  const unwrap = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(unwrap);
+    if (value === null || typeof value !== "object") return value;
+    const record = value as Record<string, unknown>;
+    if (record[rpc.specialSigKey] === rpc.specialOutputValueSig) {
+      if (!("value" in record)) return rpc.unknownValue;
+      const inner = unwrap(record.value);
+      return record.secret === true ? { [rpc.specialSigKey]: rpc.specialSecretSig, value: inner } : inner;
+    }
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrap(v)]));
+  };
+  const raw = unwrap(struct.toJavaScript());
+  // deserializeProperties only reads `toJavaScript()` of its argument: hand it the unwrapped values.
+  const unwrapped = Object.create(struct, { toJavaScript: { value: () => raw } }) as typeof struct;
+  const deserialized = rpc.deserializeProperties(unwrapped);
+  return plain(deserialized, rpc) as Record<string, unknown>;
+}
+
 /** Deserialized property values as plain JSON, secrets masked. */
 function plain(value: unknown, rpc: Pick<typeof rpcModule, "specialSigKey" | "specialSecretSig">): unknown {
   if (Array.isArray(value)) return value.map((v) => plain(v, rpc));
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
+  if (record.__pulumiUnknown === true) return UNKNOWN_PLACEHOLDER; // the SDK's `unknown` (a preview value)
   if (record[rpc.specialSigKey] === rpc.specialSecretSig) return SECRET;
   if (typeof (record as { isSecret?: unknown }).isSecret === "object") return SECRET; // an Output in outputs
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plain(v, rpc)]));
 }
 
+/** What the mocks tell the run about invokes. */
+export interface InvokeContext {
+  /** Where the provider packages whose result types shape lookup placeholders are resolved. */
+  readonly programDir: string;
+  /** Called for each invoke answered with placeholders. */
+  readonly onLookup?: (token: string) => void;
+}
+
 /**
- * Mocked providers: each resource's state is its inputs plus plausible computed attributes; invokes known to
- * be offline-safe get canned answers, and any other invoke fails loudly with its token.
+ * Mocked providers: each resource's state is its inputs plus the computed attributes an existing stack would
+ * know; pure invokes are computed, and lookups of existing infrastructure get placeholders (see ./invokes).
  */
-export function offlineMocks(region: string): Mocks {
+export function offlineMocks(region: string, invokes: InvokeContext = { programDir: process.cwd() }): Mocks {
   return {
     newResource(args: MockResourceArgs) {
       const state = { ...(args.inputs as Record<string, unknown>), ...computedState(args, region) };
@@ -275,40 +500,11 @@ export function offlineMocks(region: string): Mocks {
       return { id, state };
     },
     call(args: MockCallArgs) {
-      switch (args.token) {
-        case "aws:index/getCallerIdentity:getCallerIdentity":
-          return {
-            accountId: OFFLINE_ACCOUNT_ID,
-            arn: `arn:aws:iam::${OFFLINE_ACCOUNT_ID}:user/offline`,
-            userId: "AIDAOFFLINE",
-            id: OFFLINE_ACCOUNT_ID,
-          };
-        case "aws:index/getRegion:getRegion": {
-          const name = (args.inputs as { region?: string; name?: string }).region ?? region;
-          return { name, region: name, id: name, description: name, endpoint: `ec2.${name}.amazonaws.com` };
-        }
-        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-          const names = ["a", "b", "c"].map((s) => `${region}${s}`);
-          return {
-            names,
-            zoneIds: names.map((_, i) => `${region}-az${i + 1}`),
-            id: region,
-            groupNames: [region],
-          };
-        }
-        case "aws:index/getPartition:getPartition":
-          return {
-            partition: "aws",
-            dnsSuffix: "amazonaws.com",
-            reverseDnsPrefix: "com.amazonaws",
-            id: "aws",
-          };
-        default:
-          throw new UnsupportedInvokeError(
-            `the program called the invoke ${args.token}, which the offline runner cannot answer without AWS ` +
-              `(known: getCallerIdentity, getRegion, getAvailabilityZones, getPartition)`,
-          );
-      }
+      const inputs = args.inputs as Record<string, unknown>;
+      const computed = pureInvoke(args.token, inputs, region);
+      if (computed !== undefined) return computed;
+      invokes.onLookup?.(args.token);
+      return lookupPlaceholder(args.token, invokes.programDir);
     },
   };
 }
