@@ -449,11 +449,13 @@ function recordedInputs(
   sdk: Sdk,
   struct: Parameters<typeof rpcModule.deserializeProperties>[0],
 ): Record<string, unknown> {
-  const rpc = sdk.rpc as typeof rpcModule & { specialOutputValueSig: string };
+  const rpc = sdk.rpc as typeof rpcModule & { specialOutputValueSig: string; specialResourceSig: string };
   const unwrap = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(unwrap);
     if (value === null || typeof value !== "object") return value;
     const record = value as Record<string, unknown>;
+    // A reference to another resource (a component passed as an input) is recorded as its URN.
+    if (record[rpc.specialSigKey] === rpc.specialResourceSig && typeof record.urn === "string") return record.urn;
     if (record[rpc.specialSigKey] === rpc.specialOutputValueSig) {
       if (!("value" in record)) return rpc.unknownValue;
       const inner = unwrap(record.value);
