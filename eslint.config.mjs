@@ -4,7 +4,18 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", ".tools/", ".venv/", ".mlplat/", "coverage/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      ".tools/",
+      ".venv/",
+      ".mlplat/",
+      "coverage/",
+      // A program that must not type-check: the type check of `mlplat check --program` is tested on it.
+      "test/fixtures/programs/typeerror/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { parse } from "yaml";
 
 import { UsageError } from "../errors";
-import { runProgram, type ProgramRun } from "./runner";
+import { runProgram, type ProgramRun, type RunFailure } from "./runner";
+import { typeCheck, typeCheckWanted, type TypeCheckResult } from "./typecheck";
 import { findProjectRoot, readStackConfig, type StackFileConfig } from "./stack-file";
 
 /** A Pulumi program found from a `--program` path: its project folder, entry file and SDK copy. */
@@ -95,35 +96,63 @@ interface SdkTsUtils {
   typeScriptRequireStrings(): { typescriptRequire: string; tsnodeRequire: string };
 }
 
+/** How Pulumi's Node.js host compiles a TypeScript program: its ts-node, TypeScript and compiler options. */
+export interface HostTypeScript {
+  readonly tsnode: string;
+  readonly typescript: string;
+  readonly tsConfigPath: string;
+  readonly hasTsConfig: boolean;
+  /** The host's defaults under the program's own tsconfig.json compilerOptions. */
+  readonly compilerOptions: Record<string, unknown>;
+  /** The program's own compilerOptions (whether it opts out of the type check: `noCheck`). */
+  readonly programOptions: Record<string, unknown>;
+}
+
 /**
- * Registers TypeScript the way Pulumi's Node.js language host does (@pulumi/pulumi cmd/run/run.js): ts-node
- * from the program's own node_modules (else the copy the SDK vendors), with the program's `tsconfig.json` and
- * TypeScript, compiling to CommonJS so that closure serialisation (`aws.lambda.CallbackFunction`, event
- * subscriptions) sees the functions V8 created. Evaluation is transpile-only: type errors do not stop a run.
+ * What Pulumi's Node.js language host would compile the program with (@pulumi/pulumi cmd/run/run.js, read
+ * through the program's own copy of the SDK): ts-node and TypeScript from the program's node_modules, else the
+ * copies the SDK vendors, the program's `tsconfig.json`, CommonJS output.
  */
-function registerTypeScript(location: ProgramLocation): void {
+export function hostTypeScript(location: ProgramLocation): HostTypeScript {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const tsutils = require(path.join(location.sdkDir, "tsutils")) as SdkTsUtils;
   const tsConfigPath = path.join(location.projectDir, "tsconfig.json");
-  const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
+  const programOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
   const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
   const ts = require(typescriptRequire) as { version: string };
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const [major = 0, minor = 0] = ts.version.split(".").map(Number);
   const nodeNext = major > 4 || (major === 4 && minor >= 7);
-  const tsNode = require(tsnodeRequire) as { register(options: TsNodeOptions): unknown };
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  tsNode.register({
-    compiler: typescriptRequire,
-    transpileOnly: true,
-    project: tsConfigPath,
-    skipProject: !fs.existsSync(tsConfigPath),
+  return {
+    tsnode: tsnodeRequire,
+    typescript: typescriptRequire,
+    tsConfigPath,
+    hasTsConfig: fs.existsSync(tsConfigPath),
+    programOptions,
     compilerOptions: {
       target: "ES2020",
       module: nodeNext ? "nodenext" : "commonjs",
       moduleResolution: nodeNext ? "nodenext" : "node",
-      sourceMap: "true",
-      ...compilerOptions,
+      sourceMap: true,
+      ...programOptions,
     },
+  };
+}
+
+/**
+ * Registers TypeScript the way Pulumi's Node.js language host does, so that closure serialisation
+ * (`aws.lambda.CallbackFunction`, event subscriptions) sees the functions V8 created. Evaluation is
+ * transpile-only: the type check runs beside it (./typecheck).
+ */
+function registerTypeScript(host: HostTypeScript): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tsNode = require(host.tsnode) as { register(options: TsNodeOptions): unknown };
+  tsNode.register({
+    compiler: host.typescript,
+    transpileOnly: true,
+    project: host.tsConfigPath,
+    skipProject: !host.hasTsConfig,
+    compilerOptions: { ...host.compilerOptions, sourceMap: "true" },
   });
 }
 
@@ -132,10 +161,10 @@ function registerTypeScript(location: ProgramLocation): void {
  * paths in the program resolve there), TypeScript compiled as the host compiles it, the entry module loaded, a
  * function it exports (or its default export) called and awaited; what is left is the stack's outputs.
  */
-export function programOf(location: ProgramLocation): () => Promise<unknown> {
+export function programOf(location: ProgramLocation, host?: HostTypeScript): () => Promise<unknown> {
   return async () => {
     process.chdir(location.projectDir);
-    if (/\.[cm]?tsx?$/.test(location.entry)) registerTypeScript(location);
+    if (isTypeScript(location)) registerTypeScript(host ?? hostTypeScript(location));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     let exported = require(location.entry) as unknown;
     const defaultExport = (exported as { default?: unknown } | null)?.default;
@@ -143,6 +172,19 @@ export function programOf(location: ProgramLocation): () => Promise<unknown> {
     if (typeof exported === "function") exported = await (exported as () => unknown)();
     return exported;
   };
+}
+
+/** Where type-check results are cached: this CLI's own node_modules/.cache. */
+const TYPECHECK_CACHE = path.join(
+  path.dirname(require.resolve("@pulumi/pulumi/package.json")),
+  "..",
+  "..",
+  ".cache",
+  "mlplat-typecheck",
+);
+
+function isTypeScript(location: ProgramLocation): boolean {
+  return /\.[cm]?tsx?$/.test(location.entry);
 }
 
 export interface ProgramRunOptions {
@@ -167,16 +209,55 @@ export async function runProgramAt(options: ProgramRunOptions): Promise<ProgramR
     readStackConfig(location.projectDir, options.stack),
     options.config ?? [],
   );
-  const run = await runProgram({
+  const host = isTypeScript(location) ? hostTypeScript(location) : undefined;
+  // The host type-checks before it runs the program; here the check runs beside the evaluation.
+  const typed =
+    host !== undefined && typeCheckWanted(host.programOptions)
+      ? typeCheck({
+          projectDir: location.projectDir,
+          cacheDir: TYPECHECK_CACHE,
+          entry: location.entry,
+          typescript: host.typescript,
+          compilerOptions: host.compilerOptions,
+        }).catch((err: unknown): TypeCheckResult => ({
+          errors: [
+            {
+              file: location.entry,
+              line: 1,
+              column: 1,
+              code: 0,
+              message: `the type check could not run: ${err instanceof Error ? err.message : String(err)}`,
+            },
+          ],
+          cached: false,
+        }))
+      : undefined;
+  const evaluated = await runProgram({
     project: stackConfig.project,
     stack: stackConfig.stack,
     config: stackConfig.config,
     secretKeys: stackConfig.secretKeys,
-    program: programOf(location),
+    program: programOf(location, host),
     sdkDir: location.sdkDir,
     programDir: location.projectDir,
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
+  const typeErrors = (await typed)?.errors ?? [];
+  const run: ProgramRun =
+    typeErrors.length === 0
+      ? evaluated
+      : {
+          ...evaluated,
+          complete: false,
+          failures: [
+            ...typeErrors.map((e): RunFailure => ({
+              kind: "typecheck",
+              message: e.code > 0 ? `error TS${e.code}: ${e.message}` : e.message,
+              location: { file: e.file, line: e.line, column: e.column },
+            })),
+            ...evaluated.failures,
+          ],
+        };
   for (const failure of run.failures) {
     const missing = /^Missing required configuration variable '([^']+)'/.exec(failure.message)?.[1];
     if (missing !== undefined) {

@@ -53,7 +53,8 @@ export interface ProgramRun {
 
 /** Something the run could not see: a resource that failed to register, or the program itself failing. */
 export interface RunFailure {
-  readonly kind: "registration" | "program" | "timeout";
+  /** registration: a resource; program: what it threw; timeout; typecheck: a type error the host would stop at. */
+  readonly kind: "registration" | "program" | "timeout" | "typecheck";
   /** The resource whose registration failed, when the failure is one. */
   readonly resource?: { readonly type: string; readonly name: string };
   /** The cause, innermost first: `Cannot read ... (serializing taskDefinitionArgs.containers)`. */
