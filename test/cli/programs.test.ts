@@ -123,6 +123,22 @@ describe("mlplat check --program on a program of every construct", () => {
   });
 });
 
+describe("mlplat plan --program", () => {
+  it("lists what a program declares, and says first when the run is incomplete (exit 3)", () => {
+    const failing = mlplat(["plan", "--stack", "dev", "--program", path.join(PROGRAMS, "failing")]);
+    expect(failing.code).toBe(3);
+    expect(failing.stdout.split("\n").slice(0, 4)).toEqual([
+      "INCOMPLETE: the program could not be fully evaluated (2 failures); resources it declares may be missing from this report:",
+      expect.stringMatching(/^ {2}- /) as unknown,
+      expect.stringMatching(/^ {2}- /) as unknown,
+      "Stack failing/dev: 2 resources",
+    ]);
+    expect(failing.stdout).toContain(
+      `  - unseen (aws:s3/bucket:Bucket): the bucket name service is down (serializing the input bucket) (${path.join(PROGRAMS, "failing", "index.ts")}:8)`,
+    );
+  });
+});
+
 describe("mlplat cost --program prices remote components by their inputs", () => {
   it("prices the awsx Vpc's single NAT gateway and the eks GPU node group", () => {
     const { code, stdout } = mlplat([

@@ -12,7 +12,13 @@ import type { CostSummary } from "../offline/cost";
 import type { CheckResult } from "../offline/policy-check";
 import type { Violation } from "../offline/policy-engine";
 import type { DeclaredResource, ProgramRun, RunFailure } from "../offline/runner";
-import { asUsageErrors, EXIT_INCOMPLETE, programRunOptions } from "./program-options";
+import {
+  asUsageErrors,
+  EXIT_INCOMPLETE,
+  failureText,
+  incompleteLines,
+  programRunOptions,
+} from "./program-options";
 import { totalsLine } from "./cost";
 
 export type CheckFormat = "text" | "json" | "sarif" | "markdown";
@@ -222,26 +228,6 @@ function text(result: CheckResult, cost?: CostSummary): string {
       : `${counts.mandatory} mandatory, ${counts.advisory} advisory violation${counts.mandatory + counts.advisory === 1 ? "" : "s"}${verdict}`,
   );
   return lines.join("\n");
-}
-
-/** Where a failure happened, relative to the working folder: `index.ts:12`. */
-function where(failure: RunFailure): string {
-  if (failure.location === undefined) return "";
-  return ` (${relative(failure.location.file)}:${failure.location.line})`;
-}
-
-function failureText(failure: RunFailure): string {
-  const subject = failure.resource ? `${failure.resource.name} (${failure.resource.type}): ` : "";
-  return `${subject}${failure.message}${where(failure)}`;
-}
-
-/** The first lines of a report of an incomplete run: it says so before anything else. */
-function incompleteLines(run: ProgramRun): string[] {
-  if (run.complete) return [];
-  return [
-    `INCOMPLETE: the program could not be fully evaluated (${run.failures.length} failure${run.failures.length === 1 ? "" : "s"}); resources it declares may be missing from this report:`,
-    ...run.failures.map((f) => `  - ${failureText(f)}`),
-  ];
 }
 
 function lookupLines(run: ProgramRun): string[] {

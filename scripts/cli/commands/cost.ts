@@ -11,7 +11,7 @@ import type {
 } from "../../../components/catalog/cost";
 import { formatDollars, mul, parseDecimal, toPlain } from "../../../components/catalog/decimal";
 import type { CompareResult, CostResult } from "../offline/cost";
-import { EXIT_INCOMPLETE, programRunOptions } from "./program-options";
+import { EXIT_INCOMPLETE, incompleteLines, programRunOptions } from "./program-options";
 
 export type CostFormat = "text" | "json" | "markdown";
 export const COST_FORMATS: readonly CostFormat[] = ["text", "json", "markdown"];
@@ -124,30 +124,15 @@ export function renderCost(result: CostResult, format: CostFormat): string {
       );
     case "markdown":
       return [
-        ...incomplete(run).map((l, i) => (i === 0 ? `**${l}**` : l)),
+        ...incompleteLines(run).map((l, i) => (i === 0 ? `**${l}**` : l)),
         markdown(run.stack, estimate),
       ].join("\n");
     case "text":
-      return [...incomplete(run), text(`${run.project}/${run.stack}`, run.resources.length, estimate)].join(
-        "\n",
-      );
+      return [
+        ...incompleteLines(run),
+        text(`${run.project}/${run.stack}`, run.resources.length, estimate),
+      ].join("\n");
   }
-}
-
-/** An estimate of an incomplete run says so first: what the program declares beyond the failures is not in it. */
-function incomplete(run: CostResult["run"]): string[] {
-  if (run.complete) return [];
-  return [
-    `INCOMPLETE: the program could not be fully evaluated; resources it declares may be missing from this estimate:`,
-    ...run.failures.map(
-      (f) =>
-        `  - ${f.resource ? `${f.resource.name} (${f.resource.type}): ` : ""}${f.message}` +
-        (f.location
-          ? ` (${path.relative(process.cwd(), f.location.file) || f.location.file}:${f.location.line})`
-          : ""),
-    ),
-    "",
-  ];
 }
 
 /** One line of totals: what `mlplat check` prints too. */

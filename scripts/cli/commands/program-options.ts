@@ -1,6 +1,9 @@
+import * as path from "node:path";
+
 import { InvalidArgumentError, Option } from "commander";
 
 import { UsageError } from "../errors";
+import type { ProgramRun, RunFailure } from "../offline/runner";
 
 /** Exit code of `check`, `plan` and `cost` when the program failed or the run is incomplete. */
 export const EXIT_INCOMPLETE = 3;
@@ -41,4 +44,26 @@ export async function asUsageErrors<T>(work: () => Promise<T>): Promise<T> {
     }
     throw err;
   }
+}
+
+/** A failure in one line: the resource, the cause, and where in the program (relative to the working folder). */
+export function failureText(failure: RunFailure): string {
+  const subject = failure.resource ? `${failure.resource.name} (${failure.resource.type}): ` : "";
+  const at = failure.location ? ` (${displayPath(failure.location.file)}:${failure.location.line})` : "";
+  return `${subject}${failure.message}${at}`;
+}
+
+/** The first lines of a report of an incomplete run: it says so before anything else. */
+export function incompleteLines(run: Pick<ProgramRun, "complete" | "failures">): string[] {
+  if (run.complete) return [];
+  const n = run.failures.length;
+  return [
+    `INCOMPLETE: the program could not be fully evaluated (${n} failure${n === 1 ? "" : "s"}); resources it declares may be missing from this report:`,
+    ...run.failures.map((f) => `  - ${failureText(f)}`),
+  ];
+}
+
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel.split(path.sep).join("/");
 }
