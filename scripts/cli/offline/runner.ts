@@ -456,7 +456,8 @@ function recordedInputs(
     if (value === null || typeof value !== "object") return value;
     const record = value as Record<string, unknown>;
     // A reference to another resource (a component passed as an input) is recorded as its URN.
-    if (record[rpc.specialSigKey] === rpc.specialResourceSig && typeof record.urn === "string") return record.urn;
+    if (record[rpc.specialSigKey] === rpc.specialResourceSig && typeof record.urn === "string")
+      return record.urn;
     if (record[rpc.specialSigKey] === rpc.specialOutputValueSig) {
       if (!("value" in record)) return rpc.unknownValue;
       const inner = unwrap(record.value);
