@@ -65,8 +65,8 @@ export function typeCheck(input: TypeCheckInput): Promise<TypeCheckResult> {
   };
   if (!__filename.endsWith(".js")) return Promise.resolve(store(check(input)));
   return new Promise((resolve, reject) => {
+    // Not unref'd: the run awaits its answer. It exits by itself once it has posted it.
     const worker = new Worker(__filename, { workerData: input });
-    worker.unref();
     worker.once("message", (result: { errors: TypeError[]; files: string[] }) => {
       resolve(store(result));
     });
