@@ -96,6 +96,10 @@ describe("BedrockAccess", () => {
       "RetrieveFromKnowledgeBase",
       "RetrieveAndGenerate",
     ]);
+    // The guardrail's ARN, as a preview of the deployed stack knows it: never dropped from the statement.
+    expect(statements.find((s) => s.Sid === "ApplyGuardrail")?.Resource).toBe(
+      "arn:aws:bedrock:ap-northeast-2:123456789012:guardrail/llm-guardrail-guardrail-id",
+    );
     expect(statements.find((s) => s.Sid === "RetrieveFromKnowledgeBase")?.Resource).toBe(
       "arn:aws:bedrock:ap-northeast-2:123456789012:knowledge-base/ABCDE12345",
     );

@@ -225,7 +225,7 @@ export async function estimateAtCommit(
     }
     fs.symlinkSync(path.join(projectDir, "node_modules"), path.join(exported, "node_modules"), "dir");
     const config = readStackConfig(exported, stack);
-    const run = await runProgramAt({ program: exported, stack });
+    const run = await runProgramAt({ program: exported, stack, typeCheck: false });
     return estimate(run, stackRegion(config), usage, usageFile);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

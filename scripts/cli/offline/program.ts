@@ -195,6 +195,12 @@ export interface ProgramRunOptions {
   readonly config?: readonly string[];
   /** How long the program may run, in milliseconds. @default 120000 */
   readonly timeoutMs?: number;
+  /**
+   * Type-check a TypeScript program as the host does (unless it opts out). Off for this template's own program
+   * at another commit (`cost --compare`), which its own build type-checks.
+   * @default true
+   */
+  readonly typeCheck?: boolean;
 }
 
 /**
@@ -212,7 +218,7 @@ export async function runProgramAt(options: ProgramRunOptions): Promise<ProgramR
   const host = isTypeScript(location) ? hostTypeScript(location) : undefined;
   // The host type-checks before it runs the program; here the check runs beside the evaluation.
   const typed =
-    host !== undefined && typeCheckWanted(host.programOptions)
+    host !== undefined && options.typeCheck !== false && typeCheckWanted(host.programOptions)
       ? typeCheck({
           projectDir: location.projectDir,
           cacheDir: TYPECHECK_CACHE,

@@ -605,6 +605,14 @@ function computedState(args: MockResourceArgs, region: string): Record<string, u
         arn: `arn:aws:sqs:${region}:${OFFLINE_ACCOUNT_ID}:${name}`,
         url: `https://sqs.${region}.amazonaws.com/${OFFLINE_ACCOUNT_ID}/${name}`,
       };
+    case "aws:bedrock/guardrail:Guardrail": {
+      const guardrailId = `${args.name}-guardrail-id`;
+      return {
+        guardrailId,
+        guardrailArn: `arn:aws:bedrock:${region}:${OFFLINE_ACCOUNT_ID}:guardrail/${guardrailId}`,
+        version: "DRAFT",
+      };
+    }
     case "aws:kms/key:Key": {
       const keyId = `${args.name}-key-id`;
       return { keyId, arn: `arn:aws:kms:${region}:${OFFLINE_ACCOUNT_ID}:key/${keyId}` };
