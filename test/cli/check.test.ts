@@ -14,9 +14,17 @@ import { REPO_ROOT } from "../harness";
 const BIN = path.join(REPO_ROOT, "scripts", "bin", "mlplat.cjs");
 const NONCOMPLIANT = path.join("test", "fixtures", "noncompliant");
 
-/** Runs the CLI as users do, in a process of its own. */
+/**
+ * Runs the CLI as users do, in a process of its own. The host's type check of `--program` is skipped here as the
+ * host skips it (the repository's own tsc checks the fixtures); test/cli/program-typecheck.test.ts tests it.
+ */
 function mlplat(args: string[], cwd = REPO_ROOT) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 60_000 });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

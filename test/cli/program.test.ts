@@ -90,6 +90,8 @@ describe("locateProgram (--program)", () => {
         cwd: REPO_ROOT,
         encoding: "utf8",
         timeout: 60_000,
+        // The host's type check is program-typecheck.test.ts's: skipped here as the host skips it.
+        env: { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
       },
     );
     expect(result.status).toBe(1);
