@@ -188,6 +188,18 @@ describe("mlplat check --program on programs that cannot be fully seen", () => {
     expect((JSON.parse(given.stdout) as CheckJson).complete).toBe(true);
   });
 
+  it("exits 2 naming a config value the program rejects through the SDK's typed getters", () => {
+    const invalid = mlplat([
+      "check",
+      ...["--stack", "dev", "--program", path.join(PROGRAMS, "constructs"), "--config", "maxNodes=many"],
+    ]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr.trimEnd().split("\n").pop()).toBe(
+      'mlplat: the program reads the config key constructs:maxNodes and got "many", which is not a valid number: ' +
+        "fix it in Pulumi.dev.yaml or pass a valid one with --config",
+    );
+  });
+
   it("exits 3 with each failed registration and the thrown constructor, at the program's file and line (json)", () => {
     const { code, stdout } = mlplat([
       "check",
@@ -255,5 +267,51 @@ describe("mlplat check --program on programs that cannot be fully seen", () => {
     ]);
     expect(doc.resources.map((r) => r.name)).toEqual(["before"]);
     expect(ms).toBeLessThan(30_000);
+  });
+
+  it("exits 3 when the program waits on a promise nothing settles, instead of exiting without a report", () => {
+    const { code, stdout } = mlplat([
+      "check",
+      ...["--stack", "dev", "--program", path.join(PROGRAMS, "stalled"), "--format", "json"],
+    ]);
+    expect(code).toBe(3);
+    const doc = JSON.parse(stdout) as CheckJson;
+    expect(doc.complete).toBe(false);
+    expect(doc.failures).toEqual([
+      {
+        kind: "program",
+        message:
+          "the program stopped before it finished: it waits on a promise that nothing settles (an output or " +
+          "invoke this offline run cannot resolve); what it declared until then is listed",
+      },
+    ]);
+    expect(doc.resources.map((r) => r.name)).toEqual(["before"]);
+  });
+});
+
+describe("mlplat check and plan --program on an ES module program", () => {
+  it("imports it as the host does, keeps what it prints off the report, and takes its default export's outputs", () => {
+    const check = mlplat([
+      "check",
+      ...["--stack", "dev", "--program", path.join(PROGRAMS, "esm"), "--format", "json"],
+    ]);
+    expect(check.stderr).toContain("declaring esm-data");
+    const doc = JSON.parse(check.stdout) as CheckJson;
+    expect(doc.complete).toBe(true);
+    expect(doc.resources.map((r) => `${r.type}::${r.name}`)).toEqual(["aws:s3/bucket:Bucket::esm-data"]);
+
+    const plan = mlplat([
+      "plan",
+      "--stack",
+      "dev",
+      "--program",
+      path.join(PROGRAMS, "esm"),
+      "--format",
+      "json",
+    ]);
+    expect(plan.code).toBe(0);
+    expect(Object.keys((JSON.parse(plan.stdout) as { outputs: Record<string, unknown> }).outputs)).toEqual([
+      "bucket",
+    ]);
   });
 });

@@ -129,4 +129,26 @@ describe("causeOf", () => {
       "boom",
     );
   });
+
+  it("keeps, of the closure serializer's many lines, what the function captured and why it cannot be sent", () => {
+    // The shape of @pulumi/pulumi's closure error (runtime/closure/createClosure).
+    const closure = new Error(
+      [
+        "Error serializing 'async (ev) => { const cmd = Buf ...'",
+        "",
+        "'async (ev) => { const cmd = Buf ...': captured",
+        "  variable 'cp' which indirectly referenced",
+        "    function 'execSync': which referenced",
+        "      function 'bound call': which could not be serialized because",
+        "        it was a native code function.",
+        "",
+        "Function code:",
+        "  function () { [native code] }",
+      ].join("\n"),
+    );
+    expect(causeOf(closure)).toBe(
+      "Error serializing 'async (ev) => { const cmd = Buf ...': it captures 'cp', which reaches a value that " +
+        "cannot be serialized (it was a native code function)",
+    );
+  });
 });

@@ -1,5 +1,7 @@
 import * as fs from "node:fs";
+import { register } from "node:module";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 
 import { parse } from "yaml";
 
@@ -23,7 +25,7 @@ export class ProgramLocationError extends Error {
   override readonly name = "ProgramLocationError";
 }
 
-const ENTRY_CANDIDATES = ["index.ts", "index.js"];
+const ENTRY_CANDIDATES = ["index.ts", "index.js", "index.mts", "index.mjs"];
 
 /**
  * Finds the program at `target`: a project folder (with Pulumi.yaml, whose `main` names the entry, or
@@ -99,6 +101,11 @@ interface SdkTsUtils {
 /** How Pulumi's Node.js host compiles a TypeScript program: its ts-node, TypeScript and compiler options. */
 export interface HostTypeScript {
   readonly tsnode: string;
+  /**
+   * The SDK's ES module hooks (ts-node/esm) when the host would run the program as an ES module: a
+   * `"type": "module"` package, TypeScript >= 4.7 and a ts-node that has `ts-node/esm`.
+   */
+  readonly esmHooks?: string;
   readonly typescript: string;
   readonly tsConfigPath: string;
   readonly hasTsConfig: boolean;
@@ -111,26 +118,37 @@ export interface HostTypeScript {
 /**
  * What Pulumi's Node.js language host would compile the program with (@pulumi/pulumi cmd/run/run.js, read
  * through the program's own copy of the SDK): ts-node and TypeScript from the program's node_modules, else the
- * copies the SDK vendors, the program's `tsconfig.json`, CommonJS output.
+ * copies the SDK vendors, the program's `tsconfig.json`; CommonJS output, or ES modules through ts-node/esm for a
+ * `"type": "module"` package.
  */
 export function hostTypeScript(location: ProgramLocation): HostTypeScript {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const tsutils = require(path.join(location.sdkDir, "tsutils")) as SdkTsUtils;
   const tsConfigPath = path.join(location.projectDir, "tsconfig.json");
   const programOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
-  const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+  // Bare names ("typescript", "ts-node") are the program's copies, as the SDK resolves them from its folder.
+  const strings = tsutils.typeScriptRequireStrings();
+  const typescriptRequire = require.resolve(strings.typescriptRequire, { paths: [location.sdkDir] });
+  const tsnodeRequire = require.resolve(strings.tsnodeRequire, { paths: [location.sdkDir] });
   const ts = require(typescriptRequire) as { version: string };
   /* eslint-enable @typescript-eslint/no-require-imports */
   const [major = 0, minor = 0] = ts.version.split(".").map(Number);
   const nodeNext = major > 4 || (major === 4 && minor >= 7);
+  const esmHooks = path.join(location.sdkDir, "cmd", "run", "hooks.js");
+  const esm =
+    nodeNext &&
+    isModulePackage(location) &&
+    resolves("ts-node/esm", location.sdkDir) &&
+    fs.existsSync(esmHooks);
   return {
     tsnode: tsnodeRequire,
+    ...(esm ? { esmHooks } : {}),
     typescript: typescriptRequire,
     tsConfigPath,
     hasTsConfig: fs.existsSync(tsConfigPath),
     programOptions,
     compilerOptions: {
-      target: "ES2020",
+      target: esm ? "ES2022" : "ES2020",
       module: nodeNext ? "nodenext" : "commonjs",
       moduleResolution: nodeNext ? "nodenext" : "node",
       sourceMap: true,
@@ -139,22 +157,53 @@ export function hostTypeScript(location: ProgramLocation): HostTypeScript {
   };
 }
 
+/** Whether the nearest package.json above the entry says `"type": "module"` (the host then imports it). */
+function isModulePackage(location: ProgramLocation): boolean {
+  for (let dir = path.dirname(location.entry); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    if (fs.existsSync(file))
+      return (JSON.parse(fs.readFileSync(file, "utf8")) as { type?: unknown }).type === "module";
+    if (dir === path.dirname(dir)) return false;
+  }
+}
+
+function resolves(request: string, from: string): boolean {
+  try {
+    require.resolve(request, { paths: [from] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Registers TypeScript the way Pulumi's Node.js language host does, so that closure serialisation
  * (`aws.lambda.CallbackFunction`, event subscriptions) sees the functions V8 created. Evaluation is
  * transpile-only: the type check runs beside it (./typecheck).
  */
 function registerTypeScript(host: HostTypeScript): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tsNode = require(host.tsnode) as { register(options: TsNodeOptions): unknown };
-  tsNode.register({
+  const options: TsNodeOptions = {
     compiler: host.typescript,
     transpileOnly: true,
     project: host.tsConfigPath,
     skipProject: !host.hasTsConfig,
     compilerOptions: { ...host.compilerOptions, sourceMap: "true" },
-  });
+  };
+  if (host.esmHooks !== undefined) {
+    // The host's own module hooks, given the options it gives them.
+    register(pathToFileURL(host.esmHooks), { data: options });
+    return;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tsNode = require(host.tsnode) as { register(options: TsNodeOptions): unknown };
+  tsNode.register(options);
 }
+
+/** `import()` kept as such: this CLI is compiled to CommonJS, where TypeScript would turn it into `require`. */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const importModule = new Function("specifier", "return import(specifier)") as (
+  specifier: string,
+) => Promise<Record<string, unknown>>;
 
 /**
  * The program as a function, run the way Pulumi's Node.js host runs it: from the project's folder (relative
@@ -165,10 +214,26 @@ export function programOf(location: ProgramLocation, host?: HostTypeScript): () 
   return async () => {
     process.chdir(location.projectDir);
     if (isTypeScript(location)) registerTypeScript(host ?? hostTypeScript(location));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    let exported = require(location.entry) as unknown;
-    const defaultExport = (exported as { default?: unknown } | null)?.default;
-    if (typeof exported !== "function" && typeof defaultExport === "function") exported = defaultExport;
+    let exported: unknown;
+    if (isModulePackage(location)) {
+      // As the host imports an ES module: its default export if it has one (and then nothing else).
+      const namespace = await importModule(pathToFileURL(fs.realpathSync(location.entry)).href);
+      if (Object.getOwnPropertyDescriptor(namespace, "default") !== undefined) {
+        if (Object.keys(namespace).length !== 1) {
+          throw new Error(
+            `${location.entry} has both a default export and named exports; Pulumi expects one or the other`,
+          );
+        }
+        exported = namespace["default"];
+      } else {
+        exported = namespace;
+      }
+    } else {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      exported = require(location.entry) as unknown;
+      const defaultExport = (exported as { default?: unknown } | null)?.default;
+      if (typeof exported !== "function" && typeof defaultExport === "function") exported = defaultExport;
+    }
     if (typeof exported === "function") exported = await (exported as () => unknown)();
     return exported;
   };
@@ -265,6 +330,14 @@ export async function runProgramAt(options: ProgramRunOptions): Promise<ProgramR
           ],
         };
   for (const failure of run.failures) {
+    // A value the program rejects through the SDK's typed getters (requireNumber, requireObject, allowedValues...).
+    const invalid = /^Configuration '([^']+)' value '([\s\S]*)' ((?:is|does) [\s\S]+)$/.exec(failure.message);
+    if (invalid !== null) {
+      throw new UsageError(
+        `the program reads the config key ${invalid[1]} and got ${JSON.stringify(invalid[2])}, which ${invalid[3]}: ` +
+          `fix it in ${path.basename(stackConfig.file)} or pass a valid one with --config`,
+      );
+    }
     const missing = /^Missing required configuration variable '([^']+)'/.exec(failure.message)?.[1];
     if (missing !== undefined) {
       const key = missing.startsWith(`${stackConfig.project}:`)

@@ -150,12 +150,26 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
       }, timeoutMs);
       timer.unref();
     });
+    // A program waiting on a promise that nothing will ever settle leaves Node with no work: it would exit
+    // without a word. The loop running dry before the program finished is a failure of its own.
+    let onDry: (() => void) | undefined;
+    const stalled = new Promise<"stalled">((resolve) => {
+      onDry = () => resolve("stalled");
+      process.once("beforeExit", onDry);
+    });
     try {
-      const outcome = await Promise.race([finished.then(() => "done" as const), timedOut]);
+      const outcome = await Promise.race([finished.then(() => "done" as const), timedOut, stalled]);
       if (outcome === "timeout") {
         failures.add({
           kind: "timeout",
           message: `the program did not finish within ${timeoutMs / 1000} s (--timeout); what it declared until then is listed`,
+        });
+      } else if (outcome === "stalled") {
+        failures.add({
+          kind: "program",
+          message:
+            "the program stopped before it finished: it waits on a promise that nothing settles (an output or " +
+            "invoke this offline run cannot resolve); what it declared until then is listed",
         });
       }
     } catch (err) {
@@ -163,6 +177,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
       failures.fromError("program", err);
     } finally {
       clearTimeout(timer);
+      if (onDry) process.off("beforeExit", onDry);
     }
     // Errors the program left unhandled surface a turn later: give them one before the run is judged.
     await new Promise((resolve) => setImmediate(resolve));
@@ -233,7 +248,13 @@ export function causeOf(err: unknown): string {
     chain.push(m[1] ?? "");
     message = m[2] ?? "";
   }
-  const first = message.split("\n")[0] ?? message;
+  let first = message.split("\n")[0] ?? message;
+  // The closure serializer explains itself over many lines: keep what the function captured and why it fails.
+  const captured = /captured\s+variable '([^']+)'/.exec(message)?.[1];
+  const because = /could not be serialized because\s+([^\n]+)/.exec(message)?.[1];
+  if (first.startsWith("Error serializing") && captured !== undefined) {
+    first += `: it captures '${captured}'${because !== undefined ? `, which reaches a value that cannot be serialized (${because.replace(/\.$/, "")})` : ""}`;
+  }
   return chain.length > 0 ? `${first} (serializing the input ${chain.join(".")})` : first;
 }
 
@@ -260,7 +281,8 @@ interface SdkSourcePosition {
 /**
  * Watches every resource the program declares through the SDK's `registerResource`, so that one whose
  * registration fails (inputs that do not serialise, a rejected input) is a failure naming the resource and
- * where it was declared, and catches what the program leaves unhandled, until the returned function is called.
+ * where it was declared, catches what the program leaves unhandled and sends what it prints to stderr, until the
+ * returned function is called.
  */
 function watchRegistrations(sdk: Sdk, failures: FailureLog): () => void {
   const module = sdk.resourceModule;
@@ -292,7 +314,12 @@ function watchRegistrations(sdk: Sdk, failures: FailureLog): () => void {
   const savedException = process.listeners("uncaughtException");
   process.removeAllListeners("unhandledRejection").on("unhandledRejection", onError);
   process.removeAllListeners("uncaughtException").on("uncaughtException", onError);
+  // What the program prints is a diagnostic, as the engine shows it, not part of the report on stdout.
+  const stdoutWrite = Object.getOwnPropertyDescriptor(process.stdout, "write");
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   return () => {
+    if (stdoutWrite) Object.defineProperty(process.stdout, "write", stdoutWrite);
+    else delete (process.stdout as { write?: unknown }).write;
     module.registerResource = original;
     process.off("unhandledRejection", onError).off("uncaughtException", onError);
     for (const listener of savedRejection) process.on("unhandledRejection", listener);

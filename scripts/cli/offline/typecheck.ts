@@ -128,10 +128,16 @@ function keyOf(input: TypeCheckInput, files: readonly string[]): string {
       hash.update("missing");
     }
   };
-  for (const lock of ["package-lock.json", "yarn.lock", "pnpm-lock.yaml", "package.json", "tsconfig.json"]) {
-    stamp(path.join(input.projectDir, lock));
+  stamp(path.join(input.projectDir, "tsconfig.json"));
+  // Packages may be installed above the project (workspaces, a monorepo): every folder up to the root counts.
+  for (let dir = input.projectDir; ; dir = path.dirname(dir)) {
+    for (const lock of ["package-lock.json", "yarn.lock", "pnpm-lock.yaml", "package.json"]) {
+      if (fs.existsSync(path.join(dir, lock))) stamp(path.join(dir, lock));
+    }
+    const installed = path.join(dir, "node_modules", ".package-lock.json");
+    if (fs.existsSync(installed)) stamp(installed);
+    if (dir === path.dirname(dir)) break;
   }
-  stamp(path.join(input.projectDir, "node_modules", ".package-lock.json"));
   for (const file of [...files].sort()) stamp(file);
   return hash.digest("hex");
 }
