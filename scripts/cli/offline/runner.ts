@@ -154,7 +154,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     // without a word. The loop running dry before the program finished is a failure of its own.
     let onDry: (() => void) | undefined;
     const stalled = new Promise<"stalled">((resolve) => {
-      onDry = () => resolve("stalled");
+      onDry = () => {
+        resolve("stalled");
+      };
       process.once("beforeExit", onDry);
     });
     try {
@@ -316,7 +318,7 @@ function watchRegistrations(sdk: Sdk, failures: FailureLog): () => void {
   process.removeAllListeners("uncaughtException").on("uncaughtException", onError);
   // What the program prints is a diagnostic, as the engine shows it, not part of the report on stdout.
   const stdoutWrite = Object.getOwnPropertyDescriptor(process.stdout, "write");
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr);
   return () => {
     if (stdoutWrite) Object.defineProperty(process.stdout, "write", stdoutWrite);
     else delete (process.stdout as { write?: unknown }).write;
