@@ -1,7 +1,7 @@
 import * as path from "node:path";
 
 import { isValidationError } from "../../../components/validation";
-import { runProgram, type ProgramRun } from "./runner";
+import { deferClosurePackages, runProgram, type ProgramRun } from "./runner";
 import { findProjectRoot, readStackConfig, StackFileError } from "./stack-file";
 
 export interface StackRunOptions {
@@ -31,6 +31,7 @@ export async function runTemplateStack(options: StackRunOptions): Promise<Progra
       `${projectDir} is the Pulumi project ${JSON.stringify(stackConfig.project)}, not mlplat: run this command in the template's folder`,
     );
   }
+  deferClosurePackages(path.dirname(require.resolve("@pulumi/pulumi/package.json")));
   // Loaded here, not at the top: it pulls in @pulumi/aws, which commands that never run a program skip.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { main } = require("../../../infra/program") as typeof import("../../../infra/program");

@@ -1,3 +1,4 @@
+import Module from "node:module";
 import * as path from "node:path";
 
 import type * as pulumiSdk from "@pulumi/pulumi";
@@ -128,7 +129,12 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const monitor = recordingMonitor(sdk, mocks, options, recorded, positions);
   pulumi.runtime.setMockOptions(monitor, options.project, options.stack, true);
 
-  const restore = watchRegistrations(sdk, failures);
+  const restoreWatch = watchRegistrations(sdk, failures);
+  const restoreTraces = withoutPromiseTraces(sdk);
+  const restore = (): void => {
+    restoreTraces();
+    restoreWatch();
+  };
   const cwd = process.cwd();
   let outputs: Record<string, unknown> = {};
   try {
@@ -356,10 +362,35 @@ interface Sdk {
   readonly settings: { waitForRPCs(): Promise<void> };
   /** The SDK's resource runtime, whose `registerResource` every resource constructor calls. */
   readonly resourceModule: { registerResource: (...args: unknown[]) => unknown };
+  /** The SDK's promise bookkeeping, which records a stack trace per internal promise for its leak report. */
+  readonly debuggable: { debuggablePromise: (...args: unknown[]) => unknown };
+}
+
+/**
+ * The SDK formats a stack trace for each of its internal promises, for a leak report only a crashed deployment
+ * prints: a third of a run's time. Offline, failures are reported by the run itself, so those traces are left
+ * empty; resources' source positions (`Resource.callsites`) keep their full traces.
+ */
+function withoutPromiseTraces(sdk: Sdk): () => void {
+  const module = sdk.debuggable;
+  const original = module.debuggablePromise;
+  module.debuggablePromise = function (this: unknown, ...args: unknown[]) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return original.apply(this, args);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
+  return () => {
+    module.debuggablePromise = original;
+  };
 }
 
 /** The SDK's modules, all from one copy of @pulumi/pulumi. */
 function loadSdk(dir: string): Sdk {
+  deferClosurePackages(dir);
   /* eslint-disable @typescript-eslint/no-require-imports */
   return {
     pulumi: require(dir) as typeof pulumiSdk,
@@ -367,8 +398,51 @@ function loadSdk(dir: string): Sdk {
     rpc: require(path.join(dir, "runtime", "rpc")) as typeof rpcModule,
     settings: require(path.join(dir, "runtime", "settings")) as Sdk["settings"],
     resourceModule: require(path.join(dir, "runtime", "resource")) as Sdk["resourceModule"],
+    debuggable: require(path.join(dir, "runtime", "debuggable")) as Sdk["debuggable"],
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/**
+ * The SDK loads npm's package-tree reader (@npmcli/arborist, some 900 modules) as it starts, for the one
+ * thing that needs it: the package list of a serialised closure (`CallbackFunction`). It is loaded when first
+ * used instead, which halves the SDK's start; a program that serialises a closure gets the real module. Call
+ * it before anything loads the SDK (`runProgram` does, for programs that load it themselves).
+ */
+export function deferClosurePackages(sdkDir: string): void {
+  let file: string;
+  try {
+    file = require.resolve("@npmcli/arborist", { paths: [path.join(sdkDir, "runtime", "closure")] });
+  } catch {
+    return; // an SDK without it
+  }
+  if (require.cache[file] !== undefined) return;
+  let real: Record<PropertyKey, unknown> | undefined;
+  const load = (): Record<PropertyKey, unknown> => {
+    if (real === undefined) {
+      delete require.cache[file];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      real = require(file) as Record<PropertyKey, unknown>;
+    }
+    return real;
+  };
+  const deferred = new Module(file);
+  deferred.filename = file;
+  deferred.loaded = true;
+  // `__esModule` lets TypeScript's import helper keep this object as the module; any other use loads it.
+  deferred.exports = new Proxy(
+    {},
+    {
+      get: (_, key) => (key === "__esModule" && real === undefined ? true : load()[key]),
+      has: (_, key) => key in load(),
+      ownKeys: () => Reflect.ownKeys(load()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+        return descriptor && { ...descriptor, configurable: true };
+      },
+    },
+  );
+  require.cache[file] = deferred;
 }
 
 interface RegisterResourceRequest {
