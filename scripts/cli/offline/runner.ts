@@ -420,7 +420,7 @@ export function deferClosurePackages(sdkDir: string): void {
   let real: Record<PropertyKey, unknown> | undefined;
   const load = (): Record<PropertyKey, unknown> => {
     if (real === undefined) {
-      delete require.cache[file];
+      Reflect.deleteProperty(require.cache, file);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       real = require(file) as Record<PropertyKey, unknown>;
     }
