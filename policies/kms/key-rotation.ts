@@ -13,6 +13,7 @@ export const kmsKeyRotation = resourcePolicy({
   remediationSteps:
     "Set enableKeyRotation: true on the aws.kms.Key (and rotationPeriodInDays within the limit).",
   types: [KMS_KEY],
+  checkov: ["CKV_AWS_7"],
   config: {
     maxRotationPeriodDays: {
       type: "integer",

@@ -63,6 +63,19 @@ interface PolicyMetadata {
   readonly remediationSteps: string;
   /** Tunable properties; `exceptions` is added to every policy. @default - no tunable properties */
   readonly config?: PolicyConfigSchema["properties"];
+  /**
+   * The Checkov checks (`CKV_AWS_*`, `CKV2_AWS_*`) this policy covers: it fails what they fail and passes what
+   * they pass, for Pulumi's resources. @default - none
+   */
+  readonly checkov?: readonly string[];
+}
+
+/** Where a policy of this pack keeps the Checkov ids it covers (not part of CrossGuard's policy shape). */
+const CHECKOV = "__mlplatCheckov";
+
+/** The Checkov ids a policy of this pack covers. */
+export function checkovIdsOf(policy: object): readonly string[] {
+  return (policy as { [CHECKOV]?: readonly string[] })[CHECKOV] ?? [];
 }
 
 type Report = (message: string, urn?: string) => void;
@@ -115,6 +128,7 @@ function metadata(def: PolicyMetadata) {
     enforcementLevel: def.enforcementLevel,
     remediationSteps: def.remediationSteps,
     configSchema: { properties: { ...def.config, exceptions: EXCEPTIONS_SCHEMA } },
+    ...(def.checkov !== undefined && def.checkov.length > 0 ? { [CHECKOV]: def.checkov } : {}),
   };
 }
 
