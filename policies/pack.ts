@@ -1,5 +1,6 @@
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 
+import { apigatewayAuthorized } from "./apigateway/authorized";
 import { athenaWorkgroupGuarded } from "./athena/workgroup-guarded";
 import { bedrockInvocationLogging } from "./bedrock/invocation-logging";
 import { bedrockInvokeScopedToModels } from "./bedrock/invoke-scoped-to-models";
@@ -37,6 +38,7 @@ import { lambdaFunctionLimits } from "./lambda/function-limits";
 import { lambdaFunctionUrlAuth } from "./lambda/function-url-auth";
 import { lambdaReservedConcurrency } from "./lambda/reserved-concurrency";
 import { lambdaTracingActive } from "./lambda/tracing-active";
+import { messagingEncrypted } from "./messaging/encrypted";
 import { rdsBackups } from "./rds/backups";
 import { rdsClusterEncrypted } from "./rds/cluster-encrypted";
 import { rdsDeletionProtection } from "./rds/deletion-protection";
@@ -45,6 +47,8 @@ import { redshiftAuditLogging } from "./redshift/audit-logging";
 import { redshiftEncrypted } from "./redshift/encrypted";
 import { redshiftNotPublic } from "./redshift/not-public";
 import { redshiftRequireSsl } from "./redshift/require-ssl";
+import { resourcePolicyNotPublic } from "./resource-policies/not-public";
+import { resourcePolicyServiceSourceCondition } from "./resource-policies/service-source-condition";
 import { statefulResourcesProtected } from "./resilience/stateful-resources-protected";
 import { s3BucketKmsEncryption } from "./s3/bucket-kms-encryption";
 import { s3BucketLifecycleRules } from "./s3/bucket-lifecycle-rules";
@@ -132,4 +136,8 @@ export const POLICIES: Policies = [
   rdsDeletionProtection,
   efsEncrypted,
   ebsVolumeEncrypted,
+  resourcePolicyNotPublic,
+  resourcePolicyServiceSourceCondition,
+  messagingEncrypted,
+  apigatewayAuthorized,
 ];

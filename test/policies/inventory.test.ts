@@ -79,6 +79,10 @@ describe("policy inventory", () => {
       ["rds-deletion-protection", A, M, A],
       ["efs-encrypted", M, M, M],
       ["ebs-volume-encrypted", M, M, M],
+      ["resource-policy-not-public", M, M, M],
+      ["resource-policy-service-source-condition", M, M, M],
+      ["messaging-encrypted", M, M, M],
+      ["apigateway-authorized", A, M, A],
     ];
     const column = (i: 1 | 2 | 3) => Object.fromEntries(table.map((row) => [row[0], row[i]]));
     expect({ dev: levelsIn("dev"), prod: levelsIn("prod"), local: levelsIn("local") }).toEqual({
