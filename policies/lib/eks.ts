@@ -12,6 +12,9 @@ export const EKS = {
   /** @pulumi/eks's self-managed node groups: an Auto Scaling group (V2: launch template; V1: CloudFormation). */
   componentNodeGroupV2: "eks:index:NodeGroupV2",
   componentNodeGroupV1: "eks:index:NodeGroup",
+  /** Karpenter's node pools, declared as Kubernetes objects (a CustomResource, or YAML the program applies). */
+  karpenterNodePool: "kubernetes:karpenter.sh/v1:NodePool",
+  karpenterNodePoolBeta: "kubernetes:karpenter.sh/v1beta1:NodePool",
 } as const;
 
 /**
@@ -24,6 +27,8 @@ export const NODE_GROUP_TYPES: readonly string[] = [
   EKS.componentNodeGroupV2,
   EKS.componentNodeGroupV1,
   EKS.componentCluster,
+  EKS.karpenterNodePool,
+  EKS.karpenterNodePoolBeta,
 ];
 
 /** Every control-plane log type EKS can send to CloudWatch Logs. */
@@ -132,9 +137,82 @@ export function nodeGroupView(
         ? selfManagedView(options, `default node group of EKS cluster ${name}`, "nodeGroupOptions.")
         : selfManagedView(props, `default node group of EKS cluster ${name}`, "");
     }
+    case EKS.karpenterNodePool:
+    case EKS.karpenterNodePoolBeta:
+      return karpenterView(props, `Karpenter NodePool ${name}`);
     default:
       return undefined;
   }
+}
+
+/** Karpenter's well-known labels that select GPU instances, and the instance type label. */
+const KARPENTER = {
+  category: "karpenter.k8s.aws/instance-category",
+  family: "karpenter.k8s.aws/instance-family",
+  gpuCount: "karpenter.k8s.aws/instance-gpu-count",
+  gpuName: "karpenter.k8s.aws/instance-gpu-name",
+  gpuManufacturer: "karpenter.k8s.aws/instance-gpu-manufacturer",
+  capacityType: "karpenter.sh/capacity-type",
+  instanceType: "node.kubernetes.io/instance-type",
+} as const;
+
+/**
+ * A Karpenter NodePool: the node template's requirements (`spec.template.spec.requirements`) say what it may
+ * launch, its taints are kubelet's, and it has no minimum: Karpenter launches nodes for pending pods only, so it
+ * scales to zero by design. Without an instance-type requirement it may launch any type its other requirements
+ * allow, which no allowlist can accept.
+ */
+function karpenterView(props: Record<string, unknown>, label: string): NodeGroupView {
+  const template = (): Record<string, unknown> => {
+    const spec = requireKnown(() => props.spec);
+    const inner = isRecord(spec) && isRecord(spec.template) ? spec.template.spec : undefined;
+    return isRecord(inner) ? inner : {};
+  };
+  const requirement = (key: string): { operator: unknown; values: string[] } | undefined => {
+    const list = requireKnown(() => template().requirements);
+    const found = (Array.isArray(list) ? list : []).filter(isRecord).find((r) => r.key === key);
+    return found && { operator: found.operator, values: strings(found.values) };
+  };
+  const allows = (key: string, test: (value: string) => boolean): boolean => {
+    const r = requirement(key);
+    return r !== undefined && (r.operator === "In" ? r.values.some(test) : r.operator === "Exists");
+  };
+  const field = "spec.template.spec.requirements";
+  return {
+    label,
+    fields: {
+      spot: `${field} ${KARPENTER.capacityType} spot`,
+      minSize: "(none: Karpenter scales to zero)",
+      desiredSize: "(none: nodes follow pending pods)",
+      taints: "spec.template.spec.taints",
+      instanceTypes: `${field} ${KARPENTER.instanceType}`,
+    },
+    isGpu: () =>
+      allows(KARPENTER.category, (v) => v === "g" || v === "p") ||
+      allows(KARPENTER.family, (v) => GPU_INSTANCE.test(v)) ||
+      allows(KARPENTER.instanceType, (v) => GPU_INSTANCE.test(v)) ||
+      allows(KARPENTER.gpuName, () => true) ||
+      allows(KARPENTER.gpuManufacturer, () => true) ||
+      (requirement(KARPENTER.gpuCount)?.operator === "Gt" &&
+        requirement(KARPENTER.gpuCount)?.values[0] !== undefined),
+    instanceTypes: () => {
+      const r = requirement(KARPENTER.instanceType);
+      return r?.operator === "In" ? r.values : ["any instance type its requirements allow"];
+    },
+    isSpot: () => requirement(KARPENTER.capacityType)?.values.includes("spot") === true,
+    taints: () => {
+      const value = requireKnown(() => template().taints);
+      return (Array.isArray(value) ? value : []).filter(isRecord).map((t) => ({
+        key: t.key,
+        value: t.value,
+        effect: kubeletEffect(t.effect),
+      }));
+    },
+    minSize: () => 0,
+    // Nothing to desire: nodes follow pending pods. An on-demand-only pool is not the "fallback from zero" a
+    // node group can be, which Karpenter expresses as capacity-type [spot, on-demand] in one pool.
+    desiredSize: () => undefined,
+  };
 }
 
 /**
