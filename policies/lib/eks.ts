@@ -100,6 +100,17 @@ export interface NodeGroupView {
   taints(): readonly Taint[];
   minSize(): unknown;
   desiredSize(): unknown;
+  /**
+   * A managed group's `remoteAccess`: the EC2 key pair and the security groups SSH is open to. Undefined for
+   * self-managed groups, whose SSH access is only what their node security group allows.
+   */
+  remoteAccess(): RemoteAccess | undefined;
+}
+
+/** How a managed node group lets people SSH (RDP on Windows) into its nodes. */
+export interface RemoteAccess {
+  readonly ec2SshKey?: unknown;
+  readonly sourceSecurityGroupIds?: unknown;
 }
 
 /**
@@ -192,6 +203,11 @@ function managedView(
     },
     minSize: () => scaling().minSize ?? defaults?.minSize,
     desiredSize: () => scaling().desiredSize ?? defaults?.desiredSize,
+    remoteAccess: () => {
+      const value = requireKnown(() => props.remoteAccess);
+      // Its fields are read by the policy, so that an unknown key name is not read here.
+      return isRecord(value) ? value : undefined;
+    },
   };
 }
 
@@ -232,6 +248,7 @@ function selfManagedView(props: Record<string, unknown>, label: string, prefix: 
     },
     minSize: () => requireKnown(() => props.minSize) ?? 1,
     desiredSize: () => requireKnown(() => props.desiredCapacity) ?? 2,
+    remoteAccess: () => undefined,
   };
 }
 
