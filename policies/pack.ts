@@ -1,6 +1,7 @@
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 
 import { apigatewayAuthorized } from "./apigateway/authorized";
+import { athenaDatabaseEncrypted } from "./athena/database-encrypted";
 import { athenaWorkgroupGuarded } from "./athena/workgroup-guarded";
 import { bedrockInvocationLogging } from "./bedrock/invocation-logging";
 import { bedrockInvokeScopedToModels } from "./bedrock/invoke-scoped-to-models";
@@ -18,12 +19,14 @@ import { ec2VolumesEncrypted } from "./ec2/volumes-encrypted";
 import { efsEncrypted } from "./efs/encrypted";
 import { eksClusterControlPlaneLogging } from "./eks/cluster-control-plane-logging";
 import { eksClusterEndpointPrivate } from "./eks/cluster-endpoint-private";
+import { eksClusterPublicEndpointDisabled } from "./eks/cluster-public-endpoint-disabled";
 import { eksClusterSecretsEncrypted } from "./eks/cluster-secrets-encrypted";
 import { eksClusterVersionSupported } from "./eks/cluster-version-supported";
 import { eksGpuNodeGroupScaleToZero } from "./eks/gpu-node-group-scale-to-zero";
 import { eksGpuNodeGroupSpot } from "./eks/gpu-node-group-spot";
 import { eksGpuNodeGroupTainted } from "./eks/gpu-node-group-tainted";
 import { eksNodeGroupInstanceAllowlist } from "./eks/node-group-instance-allowlist";
+import { eksNodeGroupSshRestricted } from "./eks/node-group-ssh-restricted";
 import { emrSecurityConfiguration } from "./emr/security-configuration";
 import { emrServerlessAutoStop } from "./emr/serverless-auto-stop";
 import { eventsTargetDlq } from "./events/target-dlq";
@@ -44,7 +47,10 @@ import { rdsClusterEncrypted } from "./rds/cluster-encrypted";
 import { rdsDeletionProtection } from "./rds/deletion-protection";
 import { rdsNotPublic } from "./rds/not-public";
 import { redshiftAuditLogging } from "./redshift/audit-logging";
+import { redshiftClusterMaintained } from "./redshift/cluster-maintained";
+import { redshiftDatabaseName } from "./redshift/database-name";
 import { redshiftEncrypted } from "./redshift/encrypted";
+import { redshiftInVpc } from "./redshift/in-vpc";
 import { redshiftNotPublic } from "./redshift/not-public";
 import { redshiftRequireSsl } from "./redshift/require-ssl";
 import { resourcePolicyNotPublic } from "./resource-policies/not-public";
@@ -101,6 +107,8 @@ export const POLICIES: Policies = [
   eksGpuNodeGroupScaleToZero,
   eksGpuNodeGroupSpot,
   eksNodeGroupInstanceAllowlist,
+  eksClusterPublicEndpointDisabled,
+  eksNodeGroupSshRestricted,
   bedrockInvokeScopedToModels,
   bedrockInvocationLogging,
   lambdaFunctionLimits,
@@ -115,9 +123,13 @@ export const POLICIES: Policies = [
   redshiftEncrypted,
   redshiftAuditLogging,
   redshiftRequireSsl,
+  redshiftInVpc,
+  redshiftClusterMaintained,
+  redshiftDatabaseName,
   glueDataCatalogEncrypted,
   glueSecurityConfiguration,
   athenaWorkgroupGuarded,
+  athenaDatabaseEncrypted,
   stepFunctionsLoggingAll,
   stepFunctionsTracing,
   costEstimateWithinBudget,

@@ -13,7 +13,8 @@ const KMS_OPTIONS = ["SSE_KMS", "CSE_KMS"];
  * client writes results elsewhere or unencrypted, or skips the cutoff), query results are encrypted with a KMS key,
  * and each query is cut off after a number of bytes scanned, at most the stack's maximum (pack config
  * `maxBytesScannedCutoffPerQuery`): Athena bills per byte scanned, and a missing `WHERE` on a partitioned table
- * otherwise scans it all. Few common tools check the cutoff.
+ * otherwise scans it all. Few common tools check the cutoff. Results kept in Athena's managed storage
+ * (`managedQueryResultsConfiguration`, newer than Checkov's CKV_AWS_159) count as encrypted when they name a KMS key.
  */
 export const athenaWorkgroupGuarded = resourcePolicy({
   name: "athena-workgroup-guarded",
@@ -26,6 +27,7 @@ export const athenaWorkgroupGuarded = resourcePolicy({
     "{ encryptionOption: SSE_KMS, kmsKeyArn } and bytesScannedCutoffPerQuery within maxBytesScannedCutoffPerQuery " +
     "(the QueryWorkgroup component does; mlplat:athena.bytesScannedCutoffPerQuery).",
   types: [ATHENA.workgroup],
+  checkov: ["CKV_AWS_82", "CKV_AWS_159"],
   config: {
     maxBytesScannedCutoffPerQuery: {
       type: "integer",

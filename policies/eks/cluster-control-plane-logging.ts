@@ -9,6 +9,7 @@ export const eksClusterControlPlaneLogging = resourcePolicy({
   enforcementLevel: "mandatory",
   remediationSteps: `Set enabledClusterLogTypes to ${ALL_LOG_TYPES.join(", ")}.`,
   types: [EKS.componentCluster, EKS.cluster],
+  checkov: ["CKV_AWS_37"],
   validate: (args, report) => {
     const enabled = new Set(clusterView(args.type, args.props).logTypes);
     const missing = ALL_LOG_TYPES.filter((t) => !enabled.has(t));

@@ -10,6 +10,7 @@ export const eksClusterEndpointPrivate = resourcePolicy({
   remediationSteps:
     "Set endpointPublicAccess: false, or publicAccessCidrs to the blocks that need the API (never 0.0.0.0/0).",
   types: [EKS.componentCluster, EKS.cluster],
+  checkov: ["CKV_AWS_38"],
   validate: (args, report) => {
     const view = clusterView(args.type, args.props);
     if (!view.publicAccess) return;

@@ -10,6 +10,7 @@ export const eksClusterSecretsEncrypted = resourcePolicy({
   remediationSteps:
     'Set encryptionConfigKeyArn (@pulumi/eks) or encryptionConfig { resources: ["secrets"], provider.keyArn } (aws.eks.Cluster).',
   types: [EKS.componentCluster, EKS.cluster],
+  checkov: ["CKV_AWS_58"],
   validate: (args, report) => {
     const key = clusterView(args.type, args.props).secretsKeyArn;
     if (key === undefined || key === "") {

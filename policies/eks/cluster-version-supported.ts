@@ -1,7 +1,13 @@
 import { resourcePolicy } from "../lib/define";
 import { clusterView, EKS } from "../lib/eks";
 
-/** Clusters pin a Kubernetes version that EKS still supports (pack config `supportedVersions`). */
+/**
+ * Clusters pin a Kubernetes version that EKS still supports (pack config `supportedVersions`). Stricter than
+ * Checkov's CKV_AWS_339 in two ways, on purpose: a cluster without `version` fails (EKS picks its current
+ * default at creation and the program never moves it again, so it drifts out of support unseen), and the list is
+ * standard support, kept in pack config, rather than a list hard-coded in the check that includes extended
+ * support (which AWS bills extra per cluster-hour).
+ */
 export const eksClusterVersionSupported = resourcePolicy({
   name: "eks-cluster-version-supported",
   description: "EKS clusters pin a Kubernetes version in EKS standard support.",
@@ -9,6 +15,7 @@ export const eksClusterVersionSupported = resourcePolicy({
   enforcementLevel: "mandatory",
   remediationSteps: "Set version to one of supportedVersions; upgrade one minor version at a time.",
   types: [EKS.componentCluster, EKS.cluster],
+  checkov: ["CKV_AWS_339"],
   config: {
     supportedVersions: {
       type: "array",

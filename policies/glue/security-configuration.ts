@@ -19,31 +19,43 @@ const PARTS = [
   },
 ] as const;
 
+/** What names a security configuration: how messages call it, and what it leaves unencrypted without one. */
+const USERS: Readonly<Record<string, { readonly kind: string; readonly unencrypted: string }>> = {
+  [GLUE.job]: { kind: "Glue job", unencrypted: "its S3 output, logs and job bookmarks are" },
+  [GLUE.crawler]: { kind: "Glue crawler", unencrypted: "its logs are" },
+  [GLUE.devEndpoint]: {
+    kind: "Glue development endpoint",
+    unencrypted: "its S3 output, logs and job bookmarks are",
+  },
+};
+
 /**
- * Every Glue job and crawler names a security configuration, and every security configuration encrypts with KMS:
- * S3 output SSE-KMS, CloudWatch logs SSE-KMS and job bookmarks CSE-KMS, each with a key. Without one, a job writes
- * its output with the bucket's default only, and its logs and bookmarks unencrypted.
+ * Every Glue job, crawler and development endpoint names a security configuration, and every security
+ * configuration encrypts with KMS: S3 output SSE-KMS, CloudWatch logs SSE-KMS and job bookmarks CSE-KMS, each with
+ * a key. Without one, a job writes its output with the bucket's default only, and its logs and bookmarks
+ * unencrypted. Stricter than Checkov's CKV_AWS_99 on S3: it passes SSE-S3 there; this pack's data is under KMS
+ * keys it controls, so S3 output is SSE-KMS too.
  */
 export const glueSecurityConfiguration = resourcePolicy({
   name: "glue-security-configuration",
   description:
-    "Glue jobs and crawlers name a security configuration that encrypts S3, CloudWatch logs and bookmarks with KMS.",
+    "Glue jobs, crawlers and dev endpoints name a security configuration that encrypts everything with KMS.",
   severity: "high",
   enforcementLevel: "mandatory",
   remediationSteps:
     "Declare an aws.glue.SecurityConfiguration with s3Encryption SSE-KMS, cloudwatchEncryption SSE-KMS and " +
-    "jobBookmarksEncryption CSE-KMS, each with a kmsKeyArn, and set securityConfiguration on every aws.glue.Job " +
-    "and aws.glue.Crawler to its name (the DataCatalog component does).",
-  types: [GLUE.job, GLUE.crawler, GLUE.securityConfiguration],
+    "jobBookmarksEncryption CSE-KMS, each with a kmsKeyArn, and set securityConfiguration on every aws.glue.Job, " +
+    "aws.glue.Crawler and aws.glue.DevEndpoint to its name (the DataCatalog component does).",
+  types: [GLUE.job, GLUE.crawler, GLUE.devEndpoint, GLUE.securityConfiguration],
+  checkov: ["CKV_AWS_99", "CKV_AWS_195"],
   validate: (args, report) => {
     const name = JSON.stringify(args.name);
-    if (args.type === GLUE.job || args.type === GLUE.crawler) {
+    if (args.type !== GLUE.securityConfiguration) {
       const named = peek((): unknown => args.props.securityConfiguration);
-      if (named !== UNKNOWN && !hasValue(named)) {
+      const user = USERS[args.type];
+      if (user && named !== UNKNOWN && !hasValue(named)) {
         report(
-          args.type === GLUE.job
-            ? `Glue job ${name} names no securityConfiguration: its S3 output, logs and job bookmarks are not encrypted with KMS`
-            : `Glue crawler ${name} names no securityConfiguration: its logs are not encrypted with KMS`,
+          `${user.kind} ${name} names no securityConfiguration: ${user.unencrypted} not encrypted with KMS`,
         );
       }
       return;

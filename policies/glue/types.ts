@@ -6,6 +6,7 @@ export const GLUE = {
   connection: "aws:glue/connection:Connection",
   crawler: "aws:glue/crawler:Crawler",
   job: "aws:glue/job:Job",
+  devEndpoint: "aws:glue/devEndpoint:DevEndpoint",
   encryptionSettings: "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
   securityConfiguration: "aws:glue/securityConfiguration:SecurityConfiguration",
 } as const;

@@ -105,6 +105,17 @@ export interface NodeGroupView {
   taints(): readonly Taint[];
   minSize(): unknown;
   desiredSize(): unknown;
+  /**
+   * A managed group's `remoteAccess`: the EC2 key pair and the security groups SSH is open to. Undefined for
+   * self-managed groups, whose SSH access is only what their node security group allows.
+   */
+  remoteAccess(): RemoteAccess | undefined;
+}
+
+/** How a managed node group lets people SSH (RDP on Windows) into its nodes. */
+export interface RemoteAccess {
+  readonly ec2SshKey?: unknown;
+  readonly sourceSecurityGroupIds?: unknown;
 }
 
 /**
@@ -212,6 +223,8 @@ function karpenterView(props: Record<string, unknown>, label: string): NodeGroup
     // Nothing to desire: nodes follow pending pods. An on-demand-only pool is not the "fallback from zero" a
     // node group can be, which Karpenter expresses as capacity-type [spot, on-demand] in one pool.
     desiredSize: () => undefined,
+    // Karpenter nodes take no SSH key from the pool (its EC2NodeClass decides how they are reached).
+    remoteAccess: () => undefined,
   };
 }
 
@@ -270,6 +283,11 @@ function managedView(
     },
     minSize: () => scaling().minSize ?? defaults?.minSize,
     desiredSize: () => scaling().desiredSize ?? defaults?.desiredSize,
+    remoteAccess: () => {
+      const value = requireKnown(() => props.remoteAccess);
+      // Its fields are read by the policy, so that an unknown key name is not read here.
+      return isRecord(value) ? value : undefined;
+    },
   };
 }
 
@@ -310,6 +328,7 @@ function selfManagedView(props: Record<string, unknown>, label: string, prefix: 
     },
     minSize: () => requireKnown(() => props.minSize) ?? 1,
     desiredSize: () => requireKnown(() => props.desiredCapacity) ?? 2,
+    remoteAccess: () => undefined,
   };
 }
 

@@ -10,7 +10,8 @@ import { AUDIT_LOG_TYPES, describeRedshift, isTrue, prop, REDSHIFT, referencedBy
  * block of older versions counts too) that exports all three logs to CloudWatch Logs or delivers them to S3;
  * a serverless namespace through `logExports` (serverless exports to CloudWatch Logs only). A Logging
  * resource is joined to its cluster through the property dependencies of `clusterIdentifier`, or by the
- * identifier it carries.
+ * identifier it carries. Checkov's CKV_AWS_71 reads only the inline block, which @pulumi/aws 7 no longer has:
+ * the Logging resource is what counts here.
  */
 export const redshiftAuditLogging = stackPolicy({
   name: "redshift-audit-logging",
@@ -22,6 +23,7 @@ export const redshiftAuditLogging = stackPolicy({
     "Serverless: set logExports to connectionlog, userlog, useractivitylog on the aws.redshiftserverless.Namespace. " +
     'Provisioned: declare an aws.redshift.Logging for the cluster with logDestinationType "cloudwatch" and ' +
     "logExports connectionlog, userlog, useractivitylog (and enable_user_activity_logging in its parameter group).",
+  checkov: ["CKV_AWS_71"],
   validate: (args, report) => {
     const clusters = args.resources.filter((r) => r.type === REDSHIFT.cluster);
     const namespaces = args.resources.filter((r) => r.type === REDSHIFT.namespace);

@@ -8,6 +8,7 @@ export const REDSHIFT = {
   cluster: "aws:redshift/cluster:Cluster",
   logging: "aws:redshift/logging:Logging",
   parameterGroup: "aws:redshift/parameterGroup:ParameterGroup",
+  snapshotCopyGrant: "aws:redshift/snapshotCopyGrant:SnapshotCopyGrant",
   namespace: "aws:redshiftserverless/namespace:Namespace",
   workgroup: "aws:redshiftserverless/workgroup:Workgroup",
 } as const;
@@ -15,17 +16,18 @@ export const REDSHIFT = {
 /** The three audit logs: connections, changes to users, and every query run. */
 export const AUDIT_LOG_TYPES = ["connectionlog", "userlog", "useractivitylog"] as const;
 
+/** How messages name each Redshift type. */
+const KINDS: Readonly<Record<string, string>> = {
+  [REDSHIFT.cluster]: "Redshift cluster",
+  [REDSHIFT.namespace]: "Redshift Serverless namespace",
+  [REDSHIFT.workgroup]: "Redshift Serverless workgroup",
+  [REDSHIFT.parameterGroup]: "Redshift parameter group",
+  [REDSHIFT.snapshotCopyGrant]: "Redshift snapshot copy grant",
+};
+
 /** `Redshift cluster "name"` or `Redshift Serverless workgroup "name"`, for messages. */
 export function describeRedshift(resource: Pick<PolicyResource, "type" | "name">): string {
-  const kind =
-    resource.type === REDSHIFT.cluster
-      ? "Redshift cluster"
-      : resource.type === REDSHIFT.namespace
-        ? "Redshift Serverless namespace"
-        : resource.type === REDSHIFT.workgroup
-          ? "Redshift Serverless workgroup"
-          : resource.type;
-  return `${kind} ${JSON.stringify(resource.name)}`;
+  return `${KINDS[resource.type] ?? resource.type} ${JSON.stringify(resource.name)}`;
 }
 
 /** True for `true` and `"true"` (Redshift's parameters and some provider flags are strings). */

@@ -1,6 +1,7 @@
 import type { Policy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 
+import { athenaDatabaseEncrypted } from "../../policies/athena/database-encrypted";
 import { athenaWorkgroupGuarded } from "../../policies/athena/workgroup-guarded";
 import { policyProxy } from "../../policies/lib/unknown";
 import { templatePolicyPack } from "../../scripts/cli/offline/policy-check";
@@ -146,5 +147,49 @@ describe("athena-workgroup-guarded", () => {
       ],
     ]);
     expect(notApplicable).toEqual({ [policy.name]: 1 });
+  });
+});
+
+describe("athena-database-encrypted", () => {
+  const DATABASE = "aws:athena/database:Database";
+  const database = (inputs: Record<string, unknown>) => [
+    declared(DATABASE, "reports", { name: "reports", bucket: "lake-results", ...inputs }),
+  ];
+  const databaseMessages = async (resources: readonly DeclaredResource[]) =>
+    (await evaluate(athenaDatabaseEncrypted, resources)).violations.map((v) => v.message);
+
+  it("passes a database that encrypts with a KMS key, or with SSE_S3", async () => {
+    expect(
+      await databaseMessages(
+        database({ encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKey: LAKE_KEY } }),
+      ),
+    ).toEqual([]);
+    expect(
+      await databaseMessages(database({ encryptionConfiguration: { encryptionOption: "SSE_S3" } })),
+    ).toEqual([]);
+  });
+
+  it("fails a database without an encryption option, and a KMS option without a key", async () => {
+    expect(await databaseMessages(database({}))).toEqual([
+      'Athena database "reports" sets no encryptionConfiguration.encryptionOption: the results Athena writes for it are not encrypted by Athena; set SSE_KMS with a kmsKey',
+    ]);
+    expect(
+      await databaseMessages(database({ encryptionConfiguration: { encryptionOption: "CSE_KMS" } })),
+    ).toEqual(['Athena database "reports" encrypts with CSE_KMS without a kmsKey: name the key']);
+  });
+
+  it("takes an unknown key as a key, cannot run on an unknown option, skips other types", async () => {
+    expect(
+      await databaseMessages(
+        database({ encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKey: UNKNOWN_STRING } }),
+      ),
+    ).toEqual([]);
+    const unknown = await evaluate(
+      athenaDatabaseEncrypted,
+      database({ encryptionConfiguration: { encryptionOption: UNKNOWN_STRING } }),
+    );
+    expect(unknown.violations.map((v) => v.level)).toEqual(["advisory"]);
+    const other = await evaluate(athenaDatabaseEncrypted, workgroup());
+    expect(other.notApplicable).toEqual({ [athenaDatabaseEncrypted.name]: 1 });
   });
 });

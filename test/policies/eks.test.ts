@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { policyProxy } from "../../policies/lib/unknown";
 import type { DeclaredResource } from "../../scripts/cli/offline/runner";
 import { changed, declared, evaluateOne, messagesOf, TAGS } from "./helpers";
 
@@ -7,6 +8,8 @@ const CLUSTER = "eks:index:Cluster";
 const AWS_CLUSTER = "aws:eks/cluster:Cluster";
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+const MANAGED = "eks:index:ManagedNodeGroup";
+const UNKNOWN_STRING = policyProxy.unknownStringValue;
 
 /** The cluster and GPU group as MlCluster and GpuNodeGroup declare them. */
 function platform(): DeclaredResource[] {
@@ -41,6 +44,7 @@ describe("EKS cluster policies", () => {
       "eks-cluster-secrets-encrypted",
       "eks-cluster-control-plane-logging",
       "eks-cluster-version-supported",
+      "eks-cluster-public-endpoint-disabled",
     ]) {
       expect(await messagesOf(policy, platform()), policy).toEqual([]);
     }
@@ -111,6 +115,85 @@ describe("EKS cluster policies", () => {
   });
 });
 
+describe("eks-cluster-public-endpoint-disabled", () => {
+  const policy = "eks-cluster-public-endpoint-disabled";
+
+  it("fails a public endpoint left to the default, and one limited to an allowlist", async () => {
+    expect(await messagesOf(policy, changed(platform(), "ml", { endpointPublicAccess: undefined }))).toEqual([
+      'EKS cluster "ml" has a public API endpoint (the default when endpointPublicAccess is not false): set endpointPublicAccess to false and reach the API from inside the VPC',
+    ]);
+    expect(
+      await messagesOf(
+        policy,
+        changed(platform(), "ml", { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] }),
+      ),
+    ).toEqual([
+      'EKS cluster "ml" has a public API endpoint to 203.0.113.0/24: set endpointPublicAccess to false and reach the API from inside the VPC',
+    ]);
+  });
+
+  it("reads aws.eks.Cluster's vpcConfig, skips other types, and cannot run on an unknown setting", async () => {
+    const raw = (vpcConfig: Record<string, unknown>) => [declared(AWS_CLUSTER, "raw", { vpcConfig })];
+    expect(await messagesOf(policy, raw({ endpointPublicAccess: false }))).toEqual([]);
+    expect(await messagesOf(policy, raw({ subnetIds: ["subnet-a"] }))).toEqual([
+      'EKS cluster "raw" has a public API endpoint (the default when endpointPublicAccess is not false): set vpcConfig.endpointPublicAccess to false and reach the API from inside the VPC',
+    ]);
+    const other = await evaluateOne(policy, [platform()[1] as DeclaredResource]);
+    expect(other.notApplicable).toEqual({ [policy]: 1 });
+    const unknown = await evaluateOne(policy, raw({ endpointPublicAccess: UNKNOWN_STRING }));
+    expect(unknown.violations.map((v) => v.level)).toEqual(["advisory"]);
+  });
+});
+
+describe("eks-node-group-ssh-restricted", () => {
+  const policy = "eks-node-group-ssh-restricted";
+  const MESSAGE =
+    'EKS node group "gpu-spot" sets remoteAccess.ec2SshKey without sourceSecurityGroupIds: EKS opens SSH on its nodes to 0.0.0.0/0; name the source security groups or drop remoteAccess';
+
+  it("fails an SSH key without source security groups, passes one with them", async () => {
+    expect(
+      await messagesOf(policy, changed(platform(), "gpu-spot", { remoteAccess: { ec2SshKey: "ops" } })),
+    ).toEqual([MESSAGE]);
+    expect(
+      await messagesOf(
+        policy,
+        changed(platform(), "gpu-spot", {
+          remoteAccess: { ec2SshKey: "ops", sourceSecurityGroupIds: ["sg-1"] },
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      await messagesOf(
+        policy,
+        changed(platform(), "gpu-spot", {
+          remoteAccess: { ec2SshKey: UNKNOWN_STRING, sourceSecurityGroupIds: [] },
+        }),
+      ),
+    ).toEqual([MESSAGE]);
+  });
+
+  it("judges eks.ManagedNodeGroup by its inputs; not applicable to self-managed groups", async () => {
+    const managed = declared(
+      MANAGED,
+      "gpu-spot",
+      { cluster: "ml", remoteAccess: { ec2SshKey: "ops" } },
+      { custom: false, remote: true },
+    );
+    expect(await messagesOf(policy, [managed])).toEqual([MESSAGE]);
+    const selfManaged = declared("eks:index:NodeGroupV2", "cpu", { cluster: "ml", keyName: "ops" });
+    const result = await evaluateOne(policy, [selfManaged]);
+    expect(result.violations).toEqual([]);
+    expect(result.notApplicable).toEqual({ [policy]: 1 });
+  });
+
+  it("cannot run when the source security groups are unknown during preview", async () => {
+    const unknown = changed(platform(), "gpu-spot", {
+      remoteAccess: { ec2SshKey: "ops", sourceSecurityGroupIds: UNKNOWN_STRING },
+    });
+    expect((await evaluateOne(policy, unknown)).violations.map((v) => v.level)).toEqual(["advisory"]);
+  });
+});
+
 describe("EKS node group policies", () => {
   it("pass the GPU group GpuNodeGroup declares", async () => {
     for (const policy of [
@@ -118,6 +201,7 @@ describe("EKS node group policies", () => {
       "eks-gpu-node-group-scale-to-zero",
       "eks-gpu-node-group-spot",
       "eks-node-group-instance-allowlist",
+      "eks-node-group-ssh-restricted",
     ]) {
       expect(await messagesOf(policy, platform()), policy).toEqual([]);
     }

@@ -16,6 +16,7 @@ const G = {
   database: "aws:glue/catalogDatabase:CatalogDatabase",
   job: "aws:glue/job:Job",
   crawler: "aws:glue/crawler:Crawler",
+  devEndpoint: "aws:glue/devEndpoint:DevEndpoint",
   encryption: "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
   security: "aws:glue/securityConfiguration:SecurityConfiguration",
 } as const;
@@ -208,6 +209,19 @@ describe("glue-security-configuration", () => {
     ).toEqual([
       'Glue crawler "data-processed-crawler" names no securityConfiguration: its logs are not encrypted with KMS',
     ]);
+  });
+
+  it("fails a development endpoint that names no security configuration, passes one that does", async () => {
+    const endpoint = (inputs: Record<string, unknown>) => [
+      declared(G.devEndpoint, "data-notebook", {
+        roleArn: "arn:aws:iam::123456789012:role/data-job-role",
+        ...inputs,
+      }),
+    ];
+    expect(await messagesOf(policy, endpoint({}))).toEqual([
+      'Glue development endpoint "data-notebook" names no securityConfiguration: its S3 output, logs and job bookmarks are not encrypted with KMS',
+    ]);
+    expect(await messagesOf(policy, endpoint({ securityConfiguration: "data-security" }))).toEqual([]);
   });
 
   it("fails S3 encryption that is not SSE-KMS", async () => {

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 
 import { policyProxy } from "../../policies/lib/unknown";
 import { redshiftAuditLogging } from "../../policies/redshift/audit-logging";
+import { redshiftClusterMaintained } from "../../policies/redshift/cluster-maintained";
+import { redshiftDatabaseName } from "../../policies/redshift/database-name";
 import { redshiftEncrypted } from "../../policies/redshift/encrypted";
+import { redshiftInVpc } from "../../policies/redshift/in-vpc";
 import { redshiftNotPublic } from "../../policies/redshift/not-public";
 import { redshiftRequireSsl } from "../../policies/redshift/require-ssl";
 import { templatePolicyPack } from "../../scripts/cli/offline/policy-check";
@@ -23,12 +26,21 @@ const WORKGROUP = "aws:redshiftserverless/workgroup:Workgroup";
 const CLUSTER = "aws:redshift/cluster:Cluster";
 const LOGGING = "aws:redshift/logging:Logging";
 const PARAMETER_GROUP = "aws:redshift/parameterGroup:ParameterGroup";
+const COPY_GRANT = "aws:redshift/snapshotCopyGrant:SnapshotCopyGrant";
 
 const KEY_ARN = "arn:aws:kms:ap-northeast-2:123456789012:key/wh-key-id";
 const LOGS = ["connectionlog", "userlog", "useractivitylog"];
 
 /** The Redshift policies, evaluated with the pack's engine (the pack's name and version, these policies). */
-const REDSHIFT_POLICIES = [redshiftNotPublic, redshiftEncrypted, redshiftAuditLogging, redshiftRequireSsl];
+const REDSHIFT_POLICIES = [
+  redshiftNotPublic,
+  redshiftEncrypted,
+  redshiftAuditLogging,
+  redshiftRequireSsl,
+  redshiftInVpc,
+  redshiftClusterMaintained,
+  redshiftDatabaseName,
+];
 
 async function evaluate(
   policy: string,
@@ -52,7 +64,7 @@ function serverless(): DeclaredResource[] {
   const namespace = declared(
     NAMESPACE,
     "wh-namespace",
-    { namespaceName: "wh", kmsKeyId: KEY_ARN, logExports: LOGS, tags: TAGS },
+    { namespaceName: "wh", dbName: "analytics", kmsKeyId: KEY_ARN, logExports: LOGS, tags: TAGS },
     { propertyDependencies: { kmsKeyId: [key.urn] }, dependencies: [key.urn] },
   );
   const workgroup = declared(
@@ -90,10 +102,15 @@ function provisioned(): DeclaredResource[] {
     {
       clusterIdentifier: "wh",
       nodeType: "ra3.large",
+      databaseName: "analytics",
+      masterUsername: "warehouse_admin",
       encrypted: "true",
       kmsKeyId: KEY_ARN,
       publiclyAccessible: false,
+      enhancedVpcRouting: true,
+      clusterSubnetGroupName: "wh-subnets-1a2b3c4",
       clusterParameterGroupName: "wh-params-1a2b3c4",
+      automatedSnapshotRetentionPeriod: 7,
       tags: TAGS,
     },
     {
@@ -117,6 +134,9 @@ describe("Redshift policies", () => {
       ["redshift-encrypted", "high", "mandatory"],
       ["redshift-audit-logging", "medium", "mandatory"],
       ["redshift-require-ssl", "high", "mandatory"],
+      ["redshift-in-vpc", "medium", "mandatory"],
+      ["redshift-cluster-maintained", "medium", "mandatory"],
+      ["redshift-database-name", "low", "advisory"],
     ]);
     for (const p of REDSHIFT_POLICIES) {
       expect(p.description).toMatch(/^[A-Z][^.]*(\.[^ .][^.]*)*\.$/);
@@ -153,6 +173,24 @@ describe("redshift-not-public", () => {
       await messagesOf(policy, changed(serverless(), "wh-workgroup", { publiclyAccessible: true })),
     ).toEqual([
       'Redshift Serverless workgroup "wh-workgroup" is publicly accessible: set publiclyAccessible to false',
+    ]);
+  });
+
+  it("names a common master user name on a public cluster (Checkov CKV_AWS_391)", async () => {
+    const admin = changed(provisioned(), "wh-cluster", {
+      masterUsername: "admin",
+      publiclyAccessible: undefined,
+    });
+    expect(await messagesOf(policy, admin)).toEqual([
+      `Redshift cluster "wh-cluster" leaves publiclyAccessible unset, and its master user has the common name "admin": set it to false (the provider's default has changed between versions)`,
+    ]);
+    expect(await messagesOf(policy, changed(admin, "wh-cluster", { publiclyAccessible: false }))).toEqual([]);
+    const unknownName = changed(admin, "wh-cluster", {
+      masterUsername: UNKNOWN_STRING,
+      publiclyAccessible: true,
+    });
+    expect(await messagesOf(policy, unknownName)).toEqual([
+      'Redshift cluster "wh-cluster" is publicly accessible: set publiclyAccessible to false',
     ]);
   });
 
@@ -206,6 +244,22 @@ describe("redshift-encrypted", () => {
     expect(await messagesOf(policy, none)).toEqual([
       'Redshift cluster "wh-cluster" is encrypted with the AWS-managed key (no kmsKeyId): set kmsKeyId to a customer-managed KMS key',
     ]);
+  });
+
+  it("fails a snapshot copy grant without a customer-managed key, passes one with it", async () => {
+    const grant = (inputs: Record<string, unknown>) => [
+      declared(COPY_GRANT, "wh-copy-grant", { snapshotCopyGrantName: "wh-copy", ...inputs }),
+    ];
+    expect(await messagesOf(policy, grant({}))).toEqual([
+      'Redshift snapshot copy grant "wh-copy-grant" encrypts copied snapshots with the AWS-managed key (no kmsKeyId): set kmsKeyId to a customer-managed KMS key',
+    ]);
+    expect(await messagesOf(policy, grant({ kmsKeyId: KEY_ARN }))).toEqual([]);
+  });
+
+  it("leaves a cluster's encrypted flag to the provider's default (true) and judges its key", async () => {
+    expect(await messagesOf(policy, changed(provisioned(), "wh-cluster", { encrypted: undefined }))).toEqual(
+      [],
+    );
   });
 
   it("passes a key ARN unknown during preview when it comes from a KMS key of the stack", async () => {
@@ -332,6 +386,19 @@ describe("redshift-require-ssl", () => {
     ]);
   });
 
+  it("judges a parameter group no cluster of the stack uses on its own (Checkov CKV_AWS_105)", async () => {
+    const group = (parameters: unknown[]) => [declared(PARAMETER_GROUP, "shared-params", { parameters })];
+    expect(await messagesOf(policy, group([{ name: "require_ssl", value: "false" }]))).toEqual([
+      'Redshift parameter group "shared-params" sets require_ssl to "false": set it to true',
+    ]);
+    expect(await messagesOf(policy, group([]))).toEqual([
+      'Redshift parameter group "shared-params" does not set require_ssl: add it with the value true',
+    ]);
+    expect(await messagesOf(policy, group([{ name: "require_ssl", value: true }]))).toEqual([]);
+    const unknown = await evaluate(policy, group([{ name: "require_ssl", value: UNKNOWN_STRING }]));
+    expect(unknown.violations.map((v) => v.level)).toEqual(["advisory"]);
+  });
+
   it("joins a parameter group by name when there is no dependency", async () => {
     const named = changed(
       changed(provisioned(), "wh-params", { name: "wh-params" }),
@@ -340,5 +407,77 @@ describe("redshift-require-ssl", () => {
       { propertyDependencies: {} },
     );
     expect(await messagesOf(policy, named)).toEqual([]);
+  });
+});
+
+describe("redshift-in-vpc", () => {
+  const policy = "redshift-in-vpc";
+
+  it("fails a cluster without a subnet group", async () => {
+    const none = changed(provisioned(), "wh-cluster", { clusterSubnetGroupName: undefined });
+    expect(await messagesOf(policy, none)).toEqual([
+      `Redshift cluster "wh-cluster" names no clusterSubnetGroupName: Redshift places it in the default VPC; give it an aws.redshift.SubnetGroup of the platform's private subnets`,
+    ]);
+    const unknown = changed(provisioned(), "wh-cluster", { clusterSubnetGroupName: UNKNOWN_STRING });
+    expect(await messagesOf(policy, unknown)).toEqual([]);
+  });
+
+  it("fails a cluster or workgroup without enhanced VPC routing", async () => {
+    expect(
+      await messagesOf(policy, changed(provisioned(), "wh-cluster", { enhancedVpcRouting: false })),
+    ).toEqual([
+      'Redshift cluster "wh-cluster" sets enhancedVpcRouting to false: set it to true so that COPY and UNLOAD traffic stays in the VPC',
+    ]);
+    expect(
+      await messagesOf(policy, changed(serverless(), "wh-workgroup", { enhancedVpcRouting: undefined })),
+    ).toEqual([
+      'Redshift Serverless workgroup "wh-workgroup" leaves enhancedVpcRouting unset (false): set it to true so that COPY and UNLOAD traffic stays in the VPC',
+    ]);
+  });
+});
+
+describe("redshift-cluster-maintained", () => {
+  const policy = "redshift-cluster-maintained";
+
+  it("fails a cluster that refuses version upgrades or turns automated snapshots off", async () => {
+    expect(
+      await messagesOf(policy, changed(provisioned(), "wh-cluster", { allowVersionUpgrade: false })),
+    ).toEqual([
+      `Redshift cluster "wh-cluster" sets allowVersionUpgrade to false: it misses the engine's security fixes; remove it or set it to true`,
+    ]);
+    expect(
+      await messagesOf(policy, changed(provisioned(), "wh-cluster", { automatedSnapshotRetentionPeriod: 0 })),
+    ).toEqual([
+      'Redshift cluster "wh-cluster" sets automatedSnapshotRetentionPeriod to 0, which turns automated snapshots off: keep them 1 to 35 days',
+    ]);
+  });
+
+  it("passes the provider's defaults, and cannot run on an unknown retention", async () => {
+    const defaults = changed(provisioned(), "wh-cluster", { automatedSnapshotRetentionPeriod: undefined });
+    expect(await messagesOf(policy, defaults)).toEqual([]);
+    const unknown = changed(provisioned(), "wh-cluster", {
+      automatedSnapshotRetentionPeriod: UNKNOWN_STRING,
+    });
+    expect((await evaluate(policy, unknown)).violations.map((v) => v.level)).toEqual(["advisory"]);
+  });
+});
+
+describe("redshift-database-name", () => {
+  const policy = "redshift-database-name";
+
+  it("fails a cluster or namespace on the default database dev, named or left out", async () => {
+    expect(
+      await messagesOf(policy, changed(provisioned(), "wh-cluster", { databaseName: undefined })),
+    ).toEqual([
+      'Redshift cluster "wh-cluster" leaves databaseName unset, so its database is the default "dev": name it',
+    ]);
+    expect(await messagesOf(policy, changed(serverless(), "wh-namespace", { dbName: "dev" }))).toEqual([
+      'Redshift Serverless namespace "wh-namespace" sets dbName to the default "dev": give the database a name of its own',
+    ]);
+  });
+
+  it("cannot run on a name unknown during preview", async () => {
+    const unknown = changed(serverless(), "wh-namespace", { dbName: UNKNOWN_STRING });
+    expect((await evaluate(policy, unknown)).violations.map((v) => v.level)).toEqual(["advisory"]);
   });
 });
