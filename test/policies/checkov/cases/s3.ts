@@ -3,15 +3,6 @@ import type { DeclaredResource } from "../../../../scripts/cli/offline/runner";
 import { declared, KEY_ARN, T, TAGS, tlsDeny } from "../../helpers";
 import type { ServiceCases } from "../case";
 
-/** The S3 types these cases declare beyond the shared ones. */
-const S3 = {
-  acl: "aws:s3/bucketAcl:BucketAcl",
-  ownershipControls: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-  notification: "aws:s3/bucketNotification:BucketNotification",
-  replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
-  object: "aws:s3/bucketObject:BucketObject",
-} as const;
-
 const ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
 const AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
 const OWNER_ID = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
@@ -72,7 +63,7 @@ const encryption = (sseAlgorithm: string) =>
   });
 
 const grant = (uri: string | undefined, permission: string) =>
-  withSetting(S3.acl, {
+  withSetting(T.acl, {
     accessControlPolicy: {
       owner: { id: OWNER_ID },
       grants: [
@@ -154,8 +145,8 @@ export const s3: ServiceCases = {
     {
       id: "CKV_AWS_20",
       title: "a BucketAcl with the canned ACL public-read",
-      fail: withSetting(S3.acl, { acl: "public-read" }),
-      pass: withSetting(S3.acl, { acl: "private" }),
+      fail: withSetting(T.acl, { acl: "public-read" }),
+      pass: withSetting(T.acl, { acl: "private" }),
     },
     {
       id: "CKV_AWS_21",
@@ -173,7 +164,7 @@ export const s3: ServiceCases = {
       id: "CKV_AWS_144",
       title: "a bucket without cross-region replication",
       fail: [bucket()],
-      pass: withSetting(S3.replication, {
+      pass: withSetting(T.replication, {
         role: "arn:aws:iam::123456789012:role/replication",
         rules: [{ id: "All", status: "Enabled", destination: { bucket: "arn:aws:s3:::bucket-replica" } }],
       }),
@@ -206,20 +197,20 @@ export const s3: ServiceCases = {
       id: "CKV2_AWS_62",
       title: "a bucket without event notifications",
       fail: [bucket()],
-      pass: withSetting(S3.notification, { eventbridge: true }),
+      pass: withSetting(T.notification, { eventbridge: true }),
     },
     {
       id: "CKV2_AWS_65",
       title: "ownership controls of ObjectWriter, which keep ACLs in force",
-      fail: withSetting(S3.ownershipControls, { rule: { objectOwnership: "ObjectWriter" } }),
-      pass: withSetting(S3.ownershipControls, { rule: { objectOwnership: "BucketOwnerEnforced" } }),
+      fail: withSetting(T.ownershipControls, { rule: { objectOwnership: "ObjectWriter" } }),
+      pass: withSetting(T.ownershipControls, { rule: { objectOwnership: "BucketOwnerEnforced" } }),
     },
     {
       id: "CKV_AWS_186",
       title: "a BucketObject without kmsKeyId",
-      fail: [declared(S3.object, "object", { bucket: "bucket", key: "config.json", content: "{}" })],
+      fail: [declared(T.bucketObject, "object", { bucket: "bucket", key: "config.json", content: "{}" })],
       pass: [
-        declared(S3.object, "object", {
+        declared(T.bucketObject, "object", {
           bucket: "bucket",
           key: "config.json",
           content: "{}",
@@ -236,9 +227,9 @@ export const s3: ServiceCases = {
     {
       id: "CKV_AWS_379",
       title: "a public-read bucket without a policy denying requests without TLS",
-      fail: withSetting(S3.acl, { acl: "public-read" }),
+      fail: withSetting(T.acl, { acl: "public-read" }),
       pass: [
-        ...withSetting(S3.acl, { acl: "public-read" }),
+        ...withSetting(T.acl, { acl: "public-read" }),
         declared(
           T.policy,
           "bucket-policy",
