@@ -56,11 +56,21 @@ import { redshiftRequireSsl } from "./redshift/require-ssl";
 import { resourcePolicyNotPublic } from "./resource-policies/not-public";
 import { resourcePolicyServiceSourceCondition } from "./resource-policies/service-source-condition";
 import { statefulResourcesProtected } from "./resilience/stateful-resources-protected";
+import { s3BucketAccessLogging } from "./s3/bucket-access-logging";
+import { s3BucketAclNotPublic } from "./s3/bucket-acl-not-public";
+import { s3BucketAclsDisabled } from "./s3/bucket-acls-disabled";
+import { s3BucketEventNotifications } from "./s3/bucket-event-notifications";
 import { s3BucketKmsEncryption } from "./s3/bucket-kms-encryption";
 import { s3BucketLifecycleRules } from "./s3/bucket-lifecycle-rules";
+import { s3BucketObjectLock } from "./s3/bucket-object-lock";
+import { s3BucketPolicyNoLockout } from "./s3/bucket-policy-no-lockout";
+import { s3BucketPolicyNotPublic } from "./s3/bucket-policy-not-public";
 import { s3BucketPublicAccessBlock } from "./s3/bucket-public-access-block";
+import { s3BucketReplication } from "./s3/bucket-replication";
 import { s3BucketTlsOnly } from "./s3/bucket-tls-only";
 import { s3BucketVersioning } from "./s3/bucket-versioning";
+import { s3LifecycleAbortIncompleteUploads } from "./s3/lifecycle-abort-incomplete-uploads";
+import { s3ObjectKmsCmk } from "./s3/object-kms-cmk";
 import { sagemakerEndpointAutoscaling } from "./sagemaker/endpoint-autoscaling";
 import { sagemakerEndpointConfigKms } from "./sagemaker/endpoint-config-kms";
 import { sagemakerInstanceTypeAllowlist } from "./sagemaker/instance-type-allowlist";
@@ -87,6 +97,16 @@ export const POLICIES: Policies = [
   s3BucketVersioning,
   s3BucketLifecycleRules,
   s3BucketTlsOnly,
+  s3BucketAccessLogging,
+  s3BucketAclNotPublic,
+  s3BucketAclsDisabled,
+  s3BucketPolicyNotPublic,
+  s3BucketPolicyNoLockout,
+  s3LifecycleAbortIncompleteUploads,
+  s3BucketObjectLock,
+  s3BucketReplication,
+  s3BucketEventNotifications,
+  s3ObjectKmsCmk,
   kmsKeyRotation,
   iamNoWildcardAction,
   iamNoServiceWildcardOnAllResources,

@@ -31,14 +31,9 @@ export function bucketsOf(resources: readonly PolicyResource[]): BucketView[] {
     if (!BUCKET_TYPES.has(r.type)) continue;
     const view: BucketView = {
       resource: r,
-      settings: {
-        encryption: [],
-        versioning: [],
-        publicAccessBlock: [],
-        policy: [],
-        lifecycle: [],
-        logging: [],
-      },
+      settings: Object.fromEntries(
+        Object.keys(BUCKET_SETTING_TYPES).map((s) => [s, []]),
+      ) as unknown as Record<BucketSetting, PolicyResource[]>,
       logSources: [],
     };
     views.set(r.urn, view);
@@ -79,4 +74,19 @@ export function isLogTarget(bucket: BucketView): boolean {
 /** `bucket "name"`, for messages. */
 export function describeBucket(bucket: BucketView): string {
   return `bucket ${JSON.stringify(bucket.resource.name)}`;
+}
+
+/**
+ * A bucket's inline setting blocks, in either shape: `aws.s3.Bucket` carries one object (`logging`), the
+ * legacy `aws.s3.BucketV2` a list under the plural name (`loggings`).
+ */
+export function inlineBlocks<T>(bucket: PolicyResource, name: string): T[] {
+  const one = bucket.props[name] as T | undefined;
+  const many = (bucket.props[`${name}s`] ?? []) as T[];
+  return [...(one === undefined ? [] : [one]), ...many];
+}
+
+/** `BucketAcl "name"`, for messages about a resource of any type. */
+export function describeResource(type: string, name: string): string {
+  return `${type.slice(type.lastIndexOf(":") + 1)} ${JSON.stringify(name)}`;
 }

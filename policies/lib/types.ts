@@ -15,6 +15,10 @@ export const BUCKET_SETTING_TYPES = {
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
   ],
   logging: ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"],
+  acl: ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"],
+  ownershipControls: ["aws:s3/bucketOwnershipControls:BucketOwnershipControls"],
+  notification: ["aws:s3/bucketNotification:BucketNotification"],
+  replication: ["aws:s3/bucketReplicationConfig:BucketReplicationConfig"],
 } as const;
 
 export type BucketSetting = keyof typeof BUCKET_SETTING_TYPES;

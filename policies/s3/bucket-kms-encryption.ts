@@ -30,6 +30,11 @@ export const s3BucketKmsEncryption = stackPolicy({
     "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm aws:kms, " +
     "kmsMasterKeyId set to a customer-managed aws.kms.Key and bucketKeyEnabled true. A bucket that receives " +
     "S3 server access logs uses sseAlgorithm AES256 instead.",
+  // Stricter than both checks: a bucket without an encryption configuration fails (CKV_AWS_19 passes it on
+  // S3's SSE-S3 default) and aws:kms needs a customer-managed key; but aws:kms:dsse passes (both checks fail
+  // the dual-layer variant, which is SSE-KMS and more) and log targets take SSE-S3, the only encryption S3
+  // delivers server access logs into (CKV_AWS_145 fails them).
+  checkov: ["CKV_AWS_19", "CKV_AWS_145"],
   config: {
     logTargetsUseSseS3: {
       type: "boolean",

@@ -13,6 +13,7 @@ export const s3BucketVersioning = stackPolicy({
   enforcementLevel: "mandatory",
   remediationSteps:
     'Add an aws.s3.BucketVersioning for the bucket with versioningConfiguration { status: "Enabled" }.',
+  checkov: ["CKV_AWS_21"],
   config: {
     includeLogTargets: {
       type: "boolean",

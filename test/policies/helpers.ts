@@ -23,6 +23,11 @@ export const T = {
   policy: "aws:s3/bucketPolicy:BucketPolicy",
   lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   logging: "aws:s3/bucketLogging:BucketLogging",
+  acl: "aws:s3/bucketAcl:BucketAcl",
+  ownershipControls: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  notification: "aws:s3/bucketNotification:BucketNotification",
+  replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+  bucketObject: "aws:s3/bucketObject:BucketObject",
   key: "aws:kms/key:Key",
   iamPolicy: "aws:iam/policy:Policy",
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
@@ -82,8 +87,9 @@ export const KEY_ARN = "arn:aws:kms:ap-northeast-2:123456789012:key/lake-key-id"
 
 /**
  * A data lake that passes every policy: a rotating key, a data bucket with SSE-KMS under it, versioning,
- * public-access block, TLS-only policy, the seed's lifecycle rules and access logs to a log bucket with
- * SSE-S3; everything tagged and protected.
+ * public-access block, TLS-only policy, the seed's lifecycle rules (and aborting incomplete uploads), events to
+ * EventBridge, replication to another region and access logs to a log bucket with SSE-S3; everything tagged
+ * and protected.
  */
 export function compliantLake(): DeclaredResource[] {
   const key = declared(T.key, "lake-key", { enableKeyRotation: true, tags: TAGS }, { protect: true });
@@ -140,10 +146,37 @@ export function compliantLake(): DeclaredResource[] {
           filter: { prefix: "artifacts/checkpoints/" },
           expiration: { days: 14 },
         },
+        {
+          id: "AbortIncompleteMultipartUploads",
+          status: "Enabled",
+          filter: {},
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        },
       ],
     }),
     settingOf(T.lifecycle, logs, "lifecycle", {
-      rules: [{ id: "ExpireAccessLogs", status: "Enabled", filter: {}, expiration: { days: 365 } }],
+      rules: [
+        {
+          id: "ExpireAccessLogs",
+          status: "Enabled",
+          filter: {},
+          expiration: { days: 365 },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        },
+      ],
+    }),
+    settingOf(T.notification, data, "events", { eventbridge: true }),
+    settingOf(T.replication, data, "replication", {
+      role: "arn:aws:iam::123456789012:role/lake-replication",
+      rules: [
+        {
+          id: "ReplicateAll",
+          status: "Enabled",
+          filter: {},
+          deleteMarkerReplication: { status: "Enabled" },
+          destination: { bucket: "arn:aws:s3:::lake-data-replica" },
+        },
+      ],
     }),
     {
       ...settingOf(T.logging, data, "logging", { targetBucket: "lake-logs", targetPrefix: "s3-access/" }),
