@@ -2,6 +2,8 @@ import type { EnforcementLevel, Policies } from "@pulumi/policy";
 
 import { athenaWorkgroupGuarded } from "./athena/workgroup-guarded";
 import { bedrockInvocationLogging } from "./bedrock/invocation-logging";
+import { bedrockAgentGuardrail } from "./bedrock/agent-guardrail";
+import { bedrockAgentKms } from "./bedrock/agent-kms";
 import { bedrockInvokeScopedToModels } from "./bedrock/invoke-scoped-to-models";
 import { costBudgetExists } from "./cost/budget-exists";
 import { costEstimateWithinBudget } from "./cost/estimate-within-budget";
@@ -51,11 +53,15 @@ import { s3BucketLifecycleRules } from "./s3/bucket-lifecycle-rules";
 import { s3BucketPublicAccessBlock } from "./s3/bucket-public-access-block";
 import { s3BucketTlsOnly } from "./s3/bucket-tls-only";
 import { s3BucketVersioning } from "./s3/bucket-versioning";
+import { sagemakerDataQualityJobEncrypted } from "./sagemaker/data-quality-job-encrypted";
+import { sagemakerDomainKms } from "./sagemaker/domain-kms";
 import { sagemakerEndpointAutoscaling } from "./sagemaker/endpoint-autoscaling";
 import { sagemakerEndpointConfigKms } from "./sagemaker/endpoint-config-kms";
+import { sagemakerFlowDefinitionKms } from "./sagemaker/flow-definition-kms";
 import { sagemakerInstanceTypeAllowlist } from "./sagemaker/instance-type-allowlist";
 import { sagemakerModelVpcIsolation } from "./sagemaker/model-vpc-isolation";
 import { sagemakerNotebookInstanceSecure } from "./sagemaker/notebook-instance-secure";
+import { sagemakerNotebookRoleLeastPrivilege } from "./sagemaker/notebook-role-least-privilege";
 import { sagemakerTrainingSpotCheckpoints } from "./sagemaker/training-spot-checkpoints";
 import { stepFunctionsLoggingAll } from "./stepfunctions/logging-all";
 import { stepFunctionsTracing } from "./stepfunctions/tracing";
@@ -89,6 +95,10 @@ export const POLICIES: Policies = [
   sagemakerTrainingSpotCheckpoints,
   sagemakerInstanceTypeAllowlist,
   sagemakerNotebookInstanceSecure,
+  sagemakerNotebookRoleLeastPrivilege,
+  sagemakerDomainKms,
+  sagemakerDataQualityJobEncrypted,
+  sagemakerFlowDefinitionKms,
   eksClusterEndpointPrivate,
   eksClusterSecretsEncrypted,
   eksClusterControlPlaneLogging,
@@ -99,6 +109,8 @@ export const POLICIES: Policies = [
   eksNodeGroupInstanceAllowlist,
   bedrockInvokeScopedToModels,
   bedrockInvocationLogging,
+  bedrockAgentKms,
+  bedrockAgentGuardrail,
   lambdaFunctionLimits,
   lambdaReservedConcurrency,
   lambdaFailureDestination,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { policyProxy } from "../../policies/lib/unknown";
 import type { DeclaredResource } from "../../scripts/cli/offline/runner";
 import { changed, declared, evaluateOne, messagesOf, TAGS, urnOf } from "./helpers";
 
@@ -14,6 +15,7 @@ const S = {
   pipeline: "aws:sagemaker/pipeline:Pipeline",
 } as const;
 const KEY = "arn:aws:kms:ap-northeast-2:123456789012:key/k";
+const UNKNOWN_STRING = policyProxy.unknownStringValue;
 
 /** A served model as ModelEndpoint declares it: model, config, endpoint, scalable target and policy, joined by dependencies. */
 function servedModel(): DeclaredResource[] {
@@ -264,6 +266,7 @@ describe("sagemaker-notebook-instance-secure", () => {
       directInternetAccess: "Disabled",
       rootAccess: "Disabled",
       subnetId: "subnet-a",
+      instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" },
       kmsKeyId: KEY,
       ...inputs,
     }),
@@ -277,6 +280,7 @@ describe("sagemaker-notebook-instance-secure", () => {
           directInternetAccess: undefined,
           rootAccess: "Enabled",
           subnetId: undefined,
+          instanceMetadataServiceConfiguration: undefined,
           kmsKeyId: undefined,
         }),
       ),
@@ -284,8 +288,50 @@ describe("sagemaker-notebook-instance-secure", () => {
       'Notebook instance "lab" has direct internet access: set directInternetAccess to "Disabled"',
       'Notebook instance "lab" gives users root access: set rootAccess to "Disabled"',
       `Notebook instance "lab" has no subnetId: it runs outside the platform's VPC`,
+      'Notebook instance "lab" accepts IMDSv1 (instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion is not set): set it to "2"',
       'Notebook instance "lab" has no kmsKeyId: its storage is not encrypted with a customer-managed key',
     ]);
+  });
+
+  it("fails explicit Enabled values and IMDS version 1", async () => {
+    expect(
+      await messagesOf(
+        policy,
+        notebook({
+          directInternetAccess: "Enabled",
+          instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "1" },
+        }),
+      ),
+    ).toEqual([
+      'Notebook instance "lab" has direct internet access: set directInternetAccess to "Disabled"',
+      'Notebook instance "lab" accepts IMDSv1 (instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion is "1"): set it to "2"',
+    ]);
+  });
+
+  it("passes keys and subnets unknown during preview, and does not judge an unknown access setting", async () => {
+    expect(
+      await messagesOf(policy, notebook({ kmsKeyId: UNKNOWN_STRING, subnetId: UNKNOWN_STRING })),
+    ).toEqual([]);
+    const { violations } = await evaluateOne(
+      policy,
+      notebook({ rootAccess: UNKNOWN_STRING, kmsKeyId: undefined }),
+    );
+    expect(violations.map((v) => [v.level, v.message])).toEqual([
+      [
+        "mandatory",
+        'Notebook instance "lab" has no kmsKeyId: its storage is not encrypted with a customer-managed key',
+      ],
+      [
+        "advisory",
+        expect.stringContaining("can't run policy 'sagemaker-notebook-instance-secure'") as string,
+      ],
+    ]);
+  });
+
+  it("is not applicable to other resources", async () => {
+    const result = await evaluateOne(policy, [declared(S.model, "m", { tags: TAGS })]);
+    expect(result.violations).toEqual([]);
+    expect(result.notApplicable).toEqual({ [policy]: 1 });
   });
 });
 
