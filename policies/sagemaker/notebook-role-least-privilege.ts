@@ -2,7 +2,7 @@ import type { PolicyResource } from "@pulumi/policy";
 
 import { POLICY_DOCUMENTS } from "../iam/identity-policies";
 import { stackPolicy } from "../lib/define";
-import { PolicyDocumentError, statementsOf } from "../lib/policy-document";
+import { describeStatement, PolicyDocumentError, statementsOf } from "../lib/policy-document";
 import { SAGEMAKER } from "../lib/sagemaker";
 import { UndecidedReads } from "../lib/settings";
 import { peek, UNKNOWN } from "../lib/unknown";
@@ -57,9 +57,8 @@ export const sagemakerNotebookRoleLeastPrivilege = stackPolicy({
         if (statements === UNKNOWN) continue;
         statements.forEach((s, i) => {
           if (s.effect !== "Allow" || s.notAction || !s.actions.includes("*")) return;
-          const statement = s.sid === undefined ? `statement ${i + 1}` : `statement ${JSON.stringify(s.sid)}`;
           report(
-            `Notebook instance ${JSON.stringify(notebook.name)} runs as role ${JSON.stringify(role.name)}, whose ${where} ${statement} allows every action ("*"): grant only the actions the notebook needs`,
+            `Notebook instance ${JSON.stringify(notebook.name)} runs as role ${JSON.stringify(role.name)}, whose ${where} ${describeStatement(s, i)} allows every action ("*"): grant only the actions the notebook needs`,
             notebook.urn,
           );
         });
