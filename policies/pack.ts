@@ -4,6 +4,8 @@ import { apigatewayAuthorized } from "./apigateway/authorized";
 import { athenaDatabaseEncrypted } from "./athena/database-encrypted";
 import { athenaWorkgroupGuarded } from "./athena/workgroup-guarded";
 import { bedrockInvocationLogging } from "./bedrock/invocation-logging";
+import { bedrockAgentGuardrail } from "./bedrock/agent-guardrail";
+import { bedrockAgentKms } from "./bedrock/agent-kms";
 import { bedrockInvokeScopedToModels } from "./bedrock/invoke-scoped-to-models";
 import { costBudgetExists } from "./cost/budget-exists";
 import { costEstimateWithinBudget } from "./cost/estimate-within-budget";
@@ -71,11 +73,15 @@ import { s3BucketTlsOnly } from "./s3/bucket-tls-only";
 import { s3BucketVersioning } from "./s3/bucket-versioning";
 import { s3LifecycleAbortIncompleteUploads } from "./s3/lifecycle-abort-incomplete-uploads";
 import { s3ObjectKmsCmk } from "./s3/object-kms-cmk";
+import { sagemakerDataQualityJobEncrypted } from "./sagemaker/data-quality-job-encrypted";
+import { sagemakerDomainKms } from "./sagemaker/domain-kms";
 import { sagemakerEndpointAutoscaling } from "./sagemaker/endpoint-autoscaling";
 import { sagemakerEndpointConfigKms } from "./sagemaker/endpoint-config-kms";
+import { sagemakerFlowDefinitionKms } from "./sagemaker/flow-definition-kms";
 import { sagemakerInstanceTypeAllowlist } from "./sagemaker/instance-type-allowlist";
 import { sagemakerModelVpcIsolation } from "./sagemaker/model-vpc-isolation";
 import { sagemakerNotebookInstanceSecure } from "./sagemaker/notebook-instance-secure";
+import { sagemakerNotebookRoleLeastPrivilege } from "./sagemaker/notebook-role-least-privilege";
 import { sagemakerTrainingSpotCheckpoints } from "./sagemaker/training-spot-checkpoints";
 import { stepFunctionsLoggingAll } from "./stepfunctions/logging-all";
 import { stepFunctionsTracing } from "./stepfunctions/tracing";
@@ -119,6 +125,10 @@ export const POLICIES: Policies = [
   sagemakerTrainingSpotCheckpoints,
   sagemakerInstanceTypeAllowlist,
   sagemakerNotebookInstanceSecure,
+  sagemakerNotebookRoleLeastPrivilege,
+  sagemakerDomainKms,
+  sagemakerDataQualityJobEncrypted,
+  sagemakerFlowDefinitionKms,
   eksClusterEndpointPrivate,
   eksClusterSecretsEncrypted,
   eksClusterControlPlaneLogging,
@@ -131,6 +141,8 @@ export const POLICIES: Policies = [
   eksNodeGroupSshRestricted,
   bedrockInvokeScopedToModels,
   bedrockInvocationLogging,
+  bedrockAgentKms,
+  bedrockAgentGuardrail,
   lambdaFunctionLimits,
   lambdaReservedConcurrency,
   lambdaFailureDestination,

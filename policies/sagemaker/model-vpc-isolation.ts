@@ -2,7 +2,8 @@ import type { PolicyResource } from "@pulumi/policy";
 
 import { stackPolicy } from "../lib/define";
 import { isServerlessOnly, SAGEMAKER, variantsOf } from "../lib/sagemaker";
-import { peek } from "../lib/unknown";
+import { UndecidedReads } from "../lib/settings";
+import { peek, UNKNOWN } from "../lib/unknown";
 
 /**
  * Models run in the platform's VPC with network isolation (seed §8.3): `vpcConfig` with subnets and security
@@ -16,10 +17,12 @@ export const sagemakerModelVpcIsolation = stackPolicy({
   enforcementLevel: "mandatory",
   remediationSteps:
     "Give the aws.sagemaker.Model a vpcConfig (private subnets, security groups) and enableNetworkIsolation: true.",
+  checkov: ["CKV_AWS_370"],
   validate: (args, report) => {
     const models = args.resources.filter((r) => r.type === SAGEMAKER.model);
     if (models.length === 0) args.notApplicable("The stack declares no SageMaker models");
     const configs = args.resources.filter((r) => r.type === SAGEMAKER.endpointConfig);
+    const undecided = new UndecidedReads();
     for (const model of models) {
       const servedBy = configs.filter((c) => serves(c, model));
       if (servedBy.length > 0 && servedBy.every((c) => isServerlessOnly(c.props))) continue;
@@ -31,13 +34,15 @@ export const sagemakerModelVpcIsolation = stackPolicy({
           model.urn,
         );
       }
-      if (model.props.enableNetworkIsolation !== true) {
+      const isolation = undecided.read((): unknown => model.props.enableNetworkIsolation);
+      if (isolation !== UNKNOWN && isolation !== true) {
         report(
           `Model ${name} does not set enableNetworkIsolation: its container can reach the network`,
           model.urn,
         );
       }
     }
+    undecided.settle();
   },
 });
 

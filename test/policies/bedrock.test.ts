@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
+import { policyProxy } from "../../policies/lib/unknown";
 import type { DeclaredResource } from "../../scripts/cli/offline/runner";
-import { changed, declared, messagesOf, T, TAGS, without } from "./helpers";
+import { changed, declared, evaluateOne, messagesOf, T, TAGS, without } from "./helpers";
 
 const HAIKU = "arn:aws:bedrock:ap-northeast-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0";
 const LOGGING = "aws:bedrockmodel/invocationLoggingConfiguration:InvocationLoggingConfiguration";
@@ -123,5 +124,73 @@ describe("bedrock-invocation-logging", () => {
       }),
     });
     expect(await messagesOf(policy, without(noGrant, "llm-invocation-logging"))).toEqual([]);
+  });
+});
+
+describe("Bedrock agents", () => {
+  const AGENT = "aws:bedrock/agentAgent:AgentAgent";
+  const KEY = "arn:aws:kms:ap-northeast-2:123456789012:key/k";
+  const UNKNOWN_STRING = policyProxy.unknownStringValue;
+  /** An agent with a customer-managed key and the guardrail BedrockAccess creates, with `inputs` changed. */
+  const agent = (inputs: Record<string, unknown> = {}) => [
+    declared(AGENT, "assistant", {
+      agentName: "assistant",
+      agentResourceRoleArn: "arn:aws:iam::123456789012:role/assistant",
+      foundationModel: "anthropic.claude-3-haiku-20240307-v1:0",
+      customerEncryptionKeyArn: KEY,
+      guardrailConfigurations: [{ guardrailIdentifier: "gr-abc123", guardrailVersion: "1" }],
+      tags: TAGS,
+      ...inputs,
+    }),
+  ];
+
+  describe("bedrock-agent-kms", () => {
+    const policy = "bedrock-agent-kms";
+    it("passes an agent with a key, or a key unknown during preview, and fails one without", async () => {
+      expect(await messagesOf(policy, agent())).toEqual([]);
+      expect(await messagesOf(policy, agent({ customerEncryptionKeyArn: UNKNOWN_STRING }))).toEqual([]);
+      expect(await messagesOf(policy, agent({ customerEncryptionKeyArn: undefined }))).toEqual([
+        'Bedrock agent "assistant" has no customerEncryptionKeyArn: its data is encrypted with an AWS-owned key, not a customer-managed one',
+      ]);
+    });
+
+    it("is not applicable to other resources", async () => {
+      const result = await evaluateOne(policy, bedrockAccess());
+      expect(result.violations).toEqual([]);
+      expect(result.notApplicable).toEqual({ [policy]: 3 });
+    });
+  });
+
+  describe("bedrock-agent-guardrail", () => {
+    const policy = "bedrock-agent-guardrail";
+    const NO_GUARDRAIL =
+      'Bedrock agent "assistant" has no guardrail (guardrailConfigurations[].guardrailIdentifier is not set): its prompts and answers pass no content filter';
+
+    it("passes an agent with a guardrail, or a guardrail id unknown during preview", async () => {
+      expect(await messagesOf(policy, agent())).toEqual([]);
+      expect(
+        await messagesOf(
+          policy,
+          agent({
+            guardrailConfigurations: [{ guardrailIdentifier: UNKNOWN_STRING, guardrailVersion: "1" }],
+          }),
+        ),
+      ).toEqual([]);
+    });
+
+    it("fails an agent without guardrailConfigurations, or with an empty list", async () => {
+      expect(await messagesOf(policy, agent({ guardrailConfigurations: undefined }))).toEqual([NO_GUARDRAIL]);
+      expect(await messagesOf(policy, agent({ guardrailConfigurations: [] }))).toEqual([NO_GUARDRAIL]);
+    });
+
+    it("does not judge configurations unknown during preview", async () => {
+      const { violations } = await evaluateOne(policy, agent({ guardrailConfigurations: UNKNOWN_STRING }));
+      expect(violations.map((v) => v.level)).toEqual(["advisory"]);
+      expect(violations[0]?.message).toContain("can't run policy 'bedrock-agent-guardrail'");
+    });
+
+    it("is not applicable to other resources", async () => {
+      expect((await evaluateOne(policy, bedrockAccess())).notApplicable).toEqual({ [policy]: 3 });
+    });
   });
 });

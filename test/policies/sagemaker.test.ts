@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
+import { policyProxy } from "../../policies/lib/unknown";
 import type { DeclaredResource } from "../../scripts/cli/offline/runner";
-import { changed, declared, evaluateOne, messagesOf, TAGS, urnOf } from "./helpers";
+import { changed, declared, evaluateOne, messagesOf, T, TAGS, urnOf } from "./helpers";
 
 const S = {
   model: "aws:sagemaker/model:Model",
@@ -12,8 +13,12 @@ const S = {
   notebook: "aws:sagemaker/notebookInstance:NotebookInstance",
   stateMachine: "aws:sfn/stateMachine:StateMachine",
   pipeline: "aws:sagemaker/pipeline:Pipeline",
+  domain: "aws:sagemaker/domain:Domain",
+  dataQuality: "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
+  flow: "aws:sagemaker/flowDefinition:FlowDefinition",
 } as const;
 const KEY = "arn:aws:kms:ap-northeast-2:123456789012:key/k";
+const UNKNOWN_STRING = policyProxy.unknownStringValue;
 
 /** A served model as ModelEndpoint declares it: model, config, endpoint, scalable target and policy, joined by dependencies. */
 function servedModel(): DeclaredResource[] {
@@ -264,6 +269,7 @@ describe("sagemaker-notebook-instance-secure", () => {
       directInternetAccess: "Disabled",
       rootAccess: "Disabled",
       subnetId: "subnet-a",
+      instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" },
       kmsKeyId: KEY,
       ...inputs,
     }),
@@ -277,6 +283,7 @@ describe("sagemaker-notebook-instance-secure", () => {
           directInternetAccess: undefined,
           rootAccess: "Enabled",
           subnetId: undefined,
+          instanceMetadataServiceConfiguration: undefined,
           kmsKeyId: undefined,
         }),
       ),
@@ -284,8 +291,50 @@ describe("sagemaker-notebook-instance-secure", () => {
       'Notebook instance "lab" has direct internet access: set directInternetAccess to "Disabled"',
       'Notebook instance "lab" gives users root access: set rootAccess to "Disabled"',
       `Notebook instance "lab" has no subnetId: it runs outside the platform's VPC`,
+      'Notebook instance "lab" accepts IMDSv1 (instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion is not set): set it to "2"',
       'Notebook instance "lab" has no kmsKeyId: its storage is not encrypted with a customer-managed key',
     ]);
+  });
+
+  it("fails explicit Enabled values and IMDS version 1", async () => {
+    expect(
+      await messagesOf(
+        policy,
+        notebook({
+          directInternetAccess: "Enabled",
+          instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "1" },
+        }),
+      ),
+    ).toEqual([
+      'Notebook instance "lab" has direct internet access: set directInternetAccess to "Disabled"',
+      'Notebook instance "lab" accepts IMDSv1 (instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion is "1"): set it to "2"',
+    ]);
+  });
+
+  it("passes keys and subnets unknown during preview, and does not judge an unknown access setting", async () => {
+    expect(
+      await messagesOf(policy, notebook({ kmsKeyId: UNKNOWN_STRING, subnetId: UNKNOWN_STRING })),
+    ).toEqual([]);
+    const { violations } = await evaluateOne(
+      policy,
+      notebook({ rootAccess: UNKNOWN_STRING, kmsKeyId: undefined }),
+    );
+    expect(violations.map((v) => [v.level, v.message])).toEqual([
+      [
+        "mandatory",
+        'Notebook instance "lab" has no kmsKeyId: its storage is not encrypted with a customer-managed key',
+      ],
+      [
+        "advisory",
+        expect.stringContaining("can't run policy 'sagemaker-notebook-instance-secure'") as string,
+      ],
+    ]);
+  });
+
+  it("is not applicable to other resources", async () => {
+    const result = await evaluateOne(policy, [declared(S.model, "m", { tags: TAGS })]);
+    expect(result.violations).toEqual([]);
+    expect(result.notApplicable).toEqual({ [policy]: 1 });
   });
 });
 
@@ -296,5 +345,261 @@ describe("SageMaker policies on URNs", () => {
       changed(servedModel(), "churn-model", { enableNetworkIsolation: false }),
     );
     expect(result.violations.map((v) => v.urn)).toEqual([urnOf(S.model, "churn-model")]);
+  });
+});
+
+describe("sagemaker-endpoint-config-kms on preview values", () => {
+  it("passes a key that is unknown during preview (a new key's ARN)", async () => {
+    const preview = changed(servedModel(), "churn-config", { kmsKeyArn: UNKNOWN_STRING });
+    expect((await evaluateOne("sagemaker-endpoint-config-kms", preview)).violations).toEqual([]);
+  });
+});
+
+describe("sagemaker-domain-kms", () => {
+  const policy = "sagemaker-domain-kms";
+  const domain = (inputs: Record<string, unknown>) => [
+    declared(S.domain, "studio", {
+      domainName: "studio",
+      authMode: "IAM",
+      vpcId: "vpc-a",
+      subnetIds: ["subnet-a"],
+      defaultUserSettings: { executionRole: "arn:aws:iam::123456789012:role/studio" },
+      kmsKeyId: KEY,
+      tags: TAGS,
+      ...inputs,
+    }),
+  ];
+
+  it("passes a domain with a key, or a key unknown during preview, and fails one without", async () => {
+    expect(await messagesOf(policy, domain({}))).toEqual([]);
+    expect(await messagesOf(policy, domain({ kmsKeyId: UNKNOWN_STRING }))).toEqual([]);
+    expect(await messagesOf(policy, domain({ kmsKeyId: undefined }))).toEqual([
+      `Domain "studio" has no kmsKeyId: its users' home directories are not encrypted with a customer-managed key`,
+    ]);
+  });
+
+  it("is not applicable to other resources", async () => {
+    const result = await evaluateOne(policy, servedModel());
+    expect(result.violations).toEqual([]);
+    expect(result.notApplicable).toEqual({ [policy]: 5 });
+  });
+});
+
+describe("sagemaker-data-quality-job-encrypted", () => {
+  const policy = "sagemaker-data-quality-job-encrypted";
+  const job = (patch: {
+    output?: Record<string, unknown>;
+    cluster?: Record<string, unknown>;
+    network?: Record<string, unknown> | undefined;
+  }) => [
+    declared(S.dataQuality, "drift", {
+      roleArn: "arn:aws:iam::123456789012:role/monitor",
+      dataQualityAppSpecification: { imageUri: "monitor-image" },
+      dataQualityJobInput: {
+        endpointInput: { endpointName: "churn", localPath: "/opt/ml/processing/input" },
+      },
+      dataQualityJobOutputConfig: {
+        monitoringOutputs: { s3Output: { s3Uri: "s3://lake/monitoring/drift", localPath: "/out" } },
+        kmsKeyId: KEY,
+        ...patch.output,
+      },
+      jobResources: {
+        clusterConfig: {
+          instanceCount: 1,
+          instanceType: "ml.m5.large",
+          volumeSizeInGb: 20,
+          volumeKmsKeyId: KEY,
+          ...patch.cluster,
+        },
+      },
+      ...("network" in patch
+        ? { networkConfig: patch.network }
+        : { networkConfig: { enableInterContainerTrafficEncryption: true } }),
+      tags: TAGS,
+    }),
+  ];
+
+  it("passes a job that encrypts its output, volumes and traffic", async () => {
+    expect(await messagesOf(policy, job({}))).toEqual([]);
+  });
+
+  it("fails each of the three, one changed field at a time", async () => {
+    expect(await messagesOf(policy, job({ output: { kmsKeyId: undefined } }))).toEqual([
+      'Data quality job definition "drift" has no dataQualityJobOutputConfig.kmsKeyId: its monitoring reports are not encrypted with a customer-managed key',
+    ]);
+    expect(await messagesOf(policy, job({ cluster: { volumeKmsKeyId: "" } }))).toEqual([
+      `Data quality job definition "drift" has no jobResources.clusterConfig.volumeKmsKeyId: its instances' volumes are not encrypted with a customer-managed key`,
+    ]);
+    expect(
+      await messagesOf(policy, job({ network: { enableInterContainerTrafficEncryption: false } })),
+    ).toEqual([
+      'Data quality job definition "drift" does not encrypt traffic between its instances (networkConfig.enableInterContainerTrafficEncryption is false): set it to true',
+    ]);
+    expect(await messagesOf(policy, job({ network: undefined }))).toEqual([
+      'Data quality job definition "drift" does not encrypt traffic between its instances (networkConfig.enableInterContainerTrafficEncryption is not set): set it to true',
+    ]);
+  });
+
+  it("passes keys unknown during preview, and does not judge unknown traffic encryption", async () => {
+    expect(
+      await messagesOf(
+        policy,
+        job({ output: { kmsKeyId: UNKNOWN_STRING }, cluster: { volumeKmsKeyId: UNKNOWN_STRING } }),
+      ),
+    ).toEqual([]);
+    const { violations } = await evaluateOne(
+      policy,
+      job({ network: { enableInterContainerTrafficEncryption: UNKNOWN_STRING } }),
+    );
+    expect(violations.map((v) => v.level)).toEqual(["advisory"]);
+    expect(violations[0]?.message).toContain("can't run policy 'sagemaker-data-quality-job-encrypted'");
+  });
+
+  it("is not applicable to other resources", async () => {
+    expect((await evaluateOne(policy, servedModel())).notApplicable).toEqual({ [policy]: 5 });
+  });
+});
+
+describe("sagemaker-flow-definition-kms", () => {
+  const policy = "sagemaker-flow-definition-kms";
+  const flow = (output: Record<string, unknown>) => [
+    declared(S.flow, "review", {
+      flowDefinitionName: "review",
+      roleArn: "arn:aws:iam::123456789012:role/review",
+      humanLoopConfig: {
+        humanTaskUiArn: "arn:aws:sagemaker:ap-northeast-2:123456789012:human-task-ui/review",
+        taskAvailabilityLifetimeInSeconds: 3600,
+        taskCount: 1,
+        taskDescription: "Review low-confidence predictions",
+        taskTitle: "Review",
+        workteamArn: "arn:aws:sagemaker:ap-northeast-2:123456789012:workteam/private-crowd/reviewers",
+      },
+      outputConfig: { s3OutputPath: "s3://lake/reviews/", kmsKeyId: KEY, ...output },
+      tags: TAGS,
+    }),
+  ];
+
+  it("passes a flow with an output key, or one unknown during preview, and fails one without", async () => {
+    expect(await messagesOf(policy, flow({}))).toEqual([]);
+    expect(await messagesOf(policy, flow({ kmsKeyId: UNKNOWN_STRING }))).toEqual([]);
+    expect(await messagesOf(policy, flow({ kmsKeyId: undefined }))).toEqual([
+      'Flow definition "review" has no outputConfig.kmsKeyId: its human-loop output is not encrypted with a customer-managed key',
+    ]);
+  });
+
+  it("does not judge an output config unknown during preview", async () => {
+    const { violations } = await evaluateOne(
+      policy,
+      changed(flow({}), "review", { outputConfig: UNKNOWN_STRING }),
+    );
+    expect(violations.map((v) => v.level)).toEqual(["advisory"]);
+  });
+
+  it("is not applicable to other resources", async () => {
+    expect((await evaluateOne(policy, servedModel())).notApplicable).toEqual({ [policy]: 5 });
+  });
+});
+
+describe("sagemaker-notebook-role-least-privilege", () => {
+  const policy = "sagemaker-notebook-role-least-privilege";
+  const document = (action: string) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "Work", Effect: "Allow", Action: action, Resource: "*" }],
+    });
+  /** A notebook running as its own role, which reads the lake through an inline policy. */
+  function notebookAndRole(roleInputs: Record<string, unknown> = {}): DeclaredResource[] {
+    const role = declared(T.role, "lab-role", {
+      name: "lab-role",
+      assumeRolePolicy: "{}",
+      inlinePolicies: [{ name: "lake", policy: document("s3:GetObject") }],
+      tags: TAGS,
+      ...roleInputs,
+    });
+    const notebook = declared(
+      S.notebook,
+      "lab",
+      { instanceType: "ml.t3.medium", roleArn: UNKNOWN_STRING, tags: TAGS },
+      { propertyDependencies: { roleArn: [role.urn] }, dependencies: [role.urn] },
+    );
+    return [role, notebook];
+  }
+  const role = urnOf(T.role, "lab-role");
+
+  it("passes a notebook whose role grants named actions", async () => {
+    expect(await messagesOf(policy, notebookAndRole())).toEqual([]);
+  });
+
+  it('fails Action "*" in an inline policy, a role policy, an attached policy and AdministratorAccess', async () => {
+    expect(
+      await messagesOf(
+        policy,
+        notebookAndRole({ inlinePolicies: [{ name: "lake", policy: document("*") }] }),
+      ),
+    ).toEqual([
+      'Notebook instance "lab" runs as role "lab-role", whose inlinePolicies[lake] statement "Work" allows every action ("*"): grant only the actions the notebook needs',
+    ]);
+    const rolePolicy = declared(
+      T.rolePolicy,
+      "lab-extra",
+      { role: UNKNOWN_STRING, policy: document("*") },
+      { propertyDependencies: { role: [role] } },
+    );
+    expect(await messagesOf(policy, [...notebookAndRole(), rolePolicy])).toEqual([
+      'Notebook instance "lab" runs as role "lab-role", whose role policy "lab-extra" statement "Work" allows every action ("*"): grant only the actions the notebook needs',
+    ]);
+    const managed = declared(T.iamPolicy, "lab-admin", { policy: document("*") });
+    const attachment = declared(
+      T.rolePolicyAttachment,
+      "lab-admin-attachment",
+      { role: "lab-role", policyArn: UNKNOWN_STRING },
+      { propertyDependencies: { policyArn: [managed.urn] } },
+    );
+    expect(await messagesOf(policy, [...notebookAndRole(), managed, attachment])).toEqual([
+      'Notebook instance "lab" runs as role "lab-role", whose policy "lab-admin" statement "Work" allows every action ("*"): grant only the actions the notebook needs',
+    ]);
+    expect(
+      await messagesOf(
+        policy,
+        notebookAndRole({ managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }),
+      ),
+    ).toEqual([
+      'Notebook instance "lab" runs as role "lab-role", whose managed policy AdministratorAccess statement 1 allows every action ("*"): grant only the actions the notebook needs',
+    ]);
+  });
+
+  it("finds the role by the name in the notebook's roleArn when there is no dependency", async () => {
+    const byName = notebookAndRole({ inlinePolicies: [{ name: "lake", policy: document("*") }] }).map((r) =>
+      r.type === S.notebook
+        ? {
+            ...r,
+            inputs: { ...r.inputs, roleArn: "arn:aws:iam::123456789012:role/lab-role" },
+            propertyDependencies: {},
+          }
+        : r,
+    );
+    expect(await messagesOf(policy, byName)).toHaveLength(1);
+  });
+
+  it("does not judge a role policy unknown during preview, and passes a role the stack does not declare", async () => {
+    const rolePolicy = declared(
+      T.rolePolicy,
+      "lab-extra",
+      { role: "lab-role", policy: UNKNOWN_STRING },
+      { propertyDependencies: { role: [role] } },
+    );
+    const { violations } = await evaluateOne(policy, [...notebookAndRole(), rolePolicy]);
+    expect(violations.map((v) => v.level)).toEqual(["advisory"]);
+    const external = declared(S.notebook, "lab", {
+      instanceType: "ml.t3.medium",
+      roleArn: "arn:aws:iam::123456789012:role/elsewhere",
+    });
+    expect(await messagesOf(policy, [external])).toEqual([]);
+  });
+
+  it("is not applicable to a stack without notebooks", async () => {
+    const result = await evaluateOne(policy, servedModel());
+    expect(result.violations).toEqual([]);
+    expect(result.notApplicable).toEqual({ [policy]: 1 });
   });
 });

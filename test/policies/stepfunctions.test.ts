@@ -142,3 +142,51 @@ describe("stepfunctions-tracing", () => {
     expect((await evaluate(policy, [other])).notApplicable).toEqual({ [policy]: 1 });
   });
 });
+
+describe("Step Functions policies on values unknown during preview", () => {
+  it("fails logging ALL to a group that leaves includeExecutionData out (its default is false)", async () => {
+    expect(
+      await messages(
+        "stepfunctions-logging-all",
+        withLogging({ level: "ALL", logDestination: `${LOG_GROUP_ARN}:*` }),
+      ),
+    ).toEqual([
+      'State machine "pipeline-state-machine" does not include execution data in its logs: set loggingConfiguration.includeExecutionData to true',
+    ]);
+  });
+
+  it("does not pass an includeExecutionData, level or logging block unknown during preview", async () => {
+    for (const logging of [
+      { level: "ALL", includeExecutionData: UNKNOWN_STRING, logDestination: `${LOG_GROUP_ARN}:*` },
+      { level: UNKNOWN_STRING, includeExecutionData: true, logDestination: `${LOG_GROUP_ARN}:*` },
+      UNKNOWN_STRING,
+    ]) {
+      const { violations } = await evaluate(
+        "stepfunctions-logging-all",
+        changed(pipeline(), "pipeline-state-machine", { loggingConfiguration: logging }),
+      );
+      expect(violations.map((v) => v.level)).toEqual(["advisory"]);
+      expect(violations[0]?.message).toContain("can't run policy 'stepfunctions-logging-all'");
+    }
+  });
+
+  it("reports what it can decide before noting an unknown value", async () => {
+    const { violations } = await evaluate(
+      "stepfunctions-logging-all",
+      withLogging({
+        level: "ERROR",
+        includeExecutionData: UNKNOWN_STRING,
+        logDestination: `${LOG_GROUP_ARN}:*`,
+      }),
+    );
+    expect(violations.map((v) => v.level)).toEqual(["mandatory", "advisory"]);
+  });
+
+  it("does not pass tracing unknown during preview", async () => {
+    const { violations } = await evaluate(
+      "stepfunctions-tracing",
+      changed(pipeline(), "pipeline-state-machine", { tracingConfiguration: { enabled: UNKNOWN_STRING } }),
+    );
+    expect(violations.map((v) => v.level)).toEqual(["advisory"]);
+  });
+});
