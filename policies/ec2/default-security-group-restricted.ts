@@ -45,8 +45,8 @@ export const ec2DefaultSecurityGroupRestricted = stackPolicy({
       for (const group of defaults) {
         const subject = describeEc2(group);
         const counts = (["ingress", "egress"] as const).map((direction) => {
-          const rules = peek(() => group.props[direction]);
-          if (rules === UNKNOWN) requireKnown(() => group.props[direction]);
+          const rules = peek((): unknown => group.props[direction]);
+          if (rules === UNKNOWN) requireKnown((): unknown => group.props[direction]);
           return `${items(rules).length} ${direction}`;
         });
         if (counts.some((c) => !c.startsWith("0 "))) {
