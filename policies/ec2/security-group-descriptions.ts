@@ -2,8 +2,8 @@ import { resourcePolicy } from "../lib/define";
 import { describeEc2, EC2, prop, rulesOf, SECURITY_GROUP_RULE_TYPES } from "./types";
 
 /**
- * Every security group and every rule says what it is for: a group's `description` (the provider's default,
- * "Managed by Pulumi", says nothing, so a missing one fails as Checkov fails a missing one), each of its inline
+ * Every security group and every rule says what it is for: a group's `description` (the SDK fills in "Managed by
+ * Pulumi" when a program sets none, which says nothing: it fails as Checkov fails a missing one), each of its inline
  * `ingress` and `egress` blocks, and each rule resource (`aws.ec2.SecurityGroupRule`,
  * `aws.vpc.SecurityGroupIngressRule`, `aws.vpc.SecurityGroupEgressRule`). Reviews and incident response read
  * them to tell a needed rule from a forgotten one.
@@ -25,7 +25,9 @@ export const ec2SecurityGroupDescriptions = resourcePolicy({
       return;
     }
     if (!described(prop(args, "description"))) {
-      report(`${subject} has no description (the provider's default is "Managed by Pulumi"): ${FIX}`);
+      report(
+        `${subject} has no description (the provider's default is ${JSON.stringify(PROVIDER_DEFAULT)}): ${FIX}`,
+      );
     }
     for (const rule of [...rulesOf(args, "ingress"), ...rulesOf(args, "egress")]) {
       if (!described(rule.get("description")))
@@ -36,6 +38,9 @@ export const ec2SecurityGroupDescriptions = resourcePolicy({
 
 const FIX = "set description to what the traffic is for";
 
+/** The description the SDK gives a group that sets none (@pulumi/aws fills it in before the engine sees it). */
+const PROVIDER_DEFAULT = "Managed by Pulumi";
+
 function described(value: unknown): boolean {
-  return typeof value === "string" && value.trim() !== "";
+  return typeof value === "string" && value.trim() !== "" && value !== PROVIDER_DEFAULT;
 }

@@ -431,6 +431,14 @@ describe("ec2-security-group-descriptions", () => {
     ]);
   });
 
+  it("fails a group whose description is the one the SDK fills in", async () => {
+    expect(
+      await messagesOf(policy, changed(network(), "web-sg", { description: "Managed by Pulumi" })),
+    ).toEqual([
+      'Security group "web-sg" has no description (the provider\'s default is "Managed by Pulumi"): set description to what the traffic is for',
+    ]);
+  });
+
   it("fails each kind of rule resource without a description", async () => {
     let resources = network();
     for (const name of ["web-postgres", "web-all-in-vpc", "web-metrics"]) {
