@@ -66,16 +66,7 @@ export const SECURITY_GROUP_RULE_TYPES = [
 const ANYWHERE = ["0.0.0.0/0", "::/0"];
 
 /** A rule setting by the name an inline `ingress`/`egress` block gives it. */
-type RuleSetting =
-  | "protocol"
-  | "fromPort"
-  | "toPort"
-  | "cidrBlocks"
-  | "ipv6CidrBlocks"
-  | "prefixListIds"
-  | "securityGroups"
-  | "self"
-  | "description";
+type RuleSetting = "protocol" | "fromPort" | "toPort" | "cidrBlocks" | "ipv6CidrBlocks" | "description";
 
 /**
  * One security group rule in any of its Pulumi forms: a block of a group's inline `ingress` or `egress`, an
@@ -118,12 +109,6 @@ export function rulesOf(
             return listOf(prop(resource, "cidrIpv4"));
           case "ipv6CidrBlocks":
             return listOf(prop(resource, "cidrIpv6"));
-          case "prefixListIds":
-            return listOf(prop(resource, "prefixListId"));
-          case "securityGroups":
-            return listOf(prop(resource, "referencedSecurityGroupId"));
-          case "self":
-            return false;
           default:
             return prop(resource, setting);
         }
