@@ -14,10 +14,19 @@ import { costVpcS3GatewayEndpoint } from "./cost/vpc-s3-gateway-endpoint";
 import { dynamodbKms } from "./dynamodb/kms";
 import { dynamodbPitr } from "./dynamodb/pitr";
 import { ebsVolumeEncrypted } from "./ebs/volume-encrypted";
+import { ec2DefaultSecurityGroupRestricted } from "./ec2/default-security-group-restricted";
 import { ec2Imdsv2 } from "./ec2/imdsv2";
+import { ec2NoAllTrafficEgressToInternet } from "./ec2/no-all-traffic-egress-to-internet";
+import { ec2NoAllTrafficFromInternet } from "./ec2/no-all-traffic-from-internet";
+import { ec2NoHttpFromInternet } from "./ec2/no-http-from-internet";
+import { ec2NoOpenPortsFromInternet } from "./ec2/no-open-ports-from-internet";
 import { ec2NoPublicIp } from "./ec2/no-public-ip";
+import { ec2NoRdpFromInternet } from "./ec2/no-rdp-from-internet";
 import { ec2NoSshFromInternet } from "./ec2/no-ssh-from-internet";
+import { ec2SecurityGroupAttached } from "./ec2/security-group-attached";
+import { ec2SecurityGroupDescriptions } from "./ec2/security-group-descriptions";
 import { ec2VolumesEncrypted } from "./ec2/volumes-encrypted";
+import { ec2VpcEndpointServiceAcceptance } from "./ec2/vpc-endpoint-service-acceptance";
 import { efsEncrypted } from "./efs/encrypted";
 import { eksClusterControlPlaneLogging } from "./eks/cluster-control-plane-logging";
 import { eksClusterEndpointPrivate } from "./eks/cluster-endpoint-private";
@@ -174,6 +183,15 @@ export const POLICIES: Policies = [
   ec2VolumesEncrypted,
   ec2NoPublicIp,
   ec2NoSshFromInternet,
+  ec2NoRdpFromInternet,
+  ec2NoAllTrafficFromInternet,
+  ec2NoHttpFromInternet,
+  ec2NoOpenPortsFromInternet,
+  ec2NoAllTrafficEgressToInternet,
+  ec2SecurityGroupDescriptions,
+  ec2SecurityGroupAttached,
+  ec2DefaultSecurityGroupRestricted,
+  ec2VpcEndpointServiceAcceptance,
   rdsClusterEncrypted,
   rdsNotPublic,
   rdsBackups,

@@ -23,6 +23,9 @@ const C = {
   routeTable: "aws:ec2/routeTable:RouteTable",
   endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
   association: "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation",
+  subnet: "aws:ec2/subnet:Subnet",
+  nat: "aws:ec2/natGateway:NatGateway",
+  awsxVpc: "awsx:ec2:Vpc",
   notebook: "aws:sagemaker/notebookInstance:NotebookInstance",
   lifecycle: "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration",
 } as const;
@@ -174,6 +177,22 @@ describe("cost-budget-exists", () => {
 
 describe("cost-vpc-s3-gateway-endpoint", () => {
   const policy = "cost-vpc-s3-gateway-endpoint";
+  /** A public subnet of `vpc` with a NAT gateway in it, joined as the engine joins them. */
+  const natIn = (vpc: DeclaredResource, prefix = vpc.name.replace(/-vpc$/, "")): DeclaredResource[] => {
+    const subnet = declared(
+      C.subnet,
+      `${prefix}-public-0`,
+      { vpcId: `${vpc.name}-id`, cidrBlock: "10.0.100.0/24" },
+      { propertyDependencies: { vpcId: [vpc.urn] } },
+    );
+    const nat = declared(
+      C.nat,
+      `${prefix}-nat`,
+      { subnetId: `${subnet.name}-id`, allocationId: "eipalloc-1", tags: TAGS },
+      { propertyDependencies: { subnetId: [subnet.urn] } },
+    );
+    return [subnet, nat];
+  };
   const network = (endpoint: Record<string, unknown> = {}): DeclaredResource[] => {
     const vpc = declared(C.vpc, "net-vpc", { cidrBlock: "10.0.0.0/16", tags: TAGS });
     const routeTable = declared(
@@ -206,16 +225,16 @@ describe("cost-vpc-s3-gateway-endpoint", () => {
       },
       { propertyDependencies: { vpcId: [vpc.urn] } },
     );
-    return [vpc, routeTable, s3, api];
+    return [vpc, routeTable, s3, api, ...natIn(vpc)];
   };
   const noEndpoint =
-    'VPC "net-vpc" has no S3 gateway endpoint: its S3 traffic goes through a NAT gateway, billed per GB';
+    'VPC "net-vpc" has no S3 gateway endpoint: its S3 traffic goes through NAT gateway "net-nat", billed per GB';
 
   it("passes a VPC whose S3 gateway endpoint is on its route table", async () => {
     expect(await messages(policy, network())).toEqual([]);
   });
 
-  it("fails a VPC without one, with an interface endpoint for S3, or with a gateway for another service", async () => {
+  it("fails a VPC with a NAT gateway and no endpoint, an interface endpoint for S3, or a gateway for another service", async () => {
     expect(await messages(policy, without(network(), "net-s3"))).toEqual([noEndpoint]);
     expect(await messages(policy, network({ vpcEndpointType: "Interface" }))).toEqual([noEndpoint]);
     expect(await messages(policy, network({ serviceName: "com.amazonaws.ap-northeast-2.dynamodb" }))).toEqual(
@@ -225,11 +244,67 @@ describe("cost-vpc-s3-gateway-endpoint", () => {
     expect(violations[0]?.urn).toBe("urn:pulumi:test::fx::aws:ec2/vpc:Vpc::net-vpc");
   });
 
-  it("joins endpoints to VPCs by vpcId: another VPC's endpoint does not count", async () => {
+  it("passes a VPC without a NAT gateway: its S3 traffic goes through none (issue 15)", async () => {
+    const isolated = without(without(without(network(), "net-s3"), "net-nat"), "net-public-0");
+    expect(await messages(policy, isolated)).toEqual([]);
+    const privateNat = changed(without(network(), "net-s3"), "net-nat", { connectivityType: "private" });
+    expect(await messages(policy, privateNat)).toEqual([]);
+  });
+
+  it("places NAT gateways in VPCs by their subnet or vpcId; one it cannot place counts for every VPC", async () => {
     const other = declared(C.vpc, "other-vpc", { cidrBlock: "10.1.0.0/16" });
-    expect(await messages(policy, [...network(), other])).toEqual([
-      'VPC "other-vpc" has no S3 gateway endpoint: its S3 traffic goes through a NAT gateway, billed per GB',
+    // net-vpc's NAT gateway does not route other-vpc's traffic.
+    expect(await messages(policy, [...network(), other])).toEqual([]);
+    expect(await messages(policy, [...network(), other, ...natIn(other)])).toEqual([
+      'VPC "other-vpc" has no S3 gateway endpoint: its S3 traffic goes through NAT gateway "other-nat", billed per GB',
     ]);
+    const regional = declared(
+      C.nat,
+      "other-regional-nat",
+      { vpcId: "other-vpc-id", availabilityMode: "regional" },
+      { propertyDependencies: { vpcId: [other.urn] } },
+    );
+    expect(await messages(policy, [...network(), other, regional])).toEqual([
+      'VPC "other-vpc" has no S3 gateway endpoint: its S3 traffic goes through NAT gateway "other-regional-nat", billed per GB',
+    ]);
+    const unplaced = declared(C.nat, "far-nat", { subnetId: "subnet-0123" });
+    expect(await messages(policy, [...network(), other, unplaced])).toEqual([
+      'VPC "other-vpc" has no S3 gateway endpoint: its S3 traffic goes through NAT gateway "far-nat", billed per GB',
+    ]);
+  });
+
+  it("judges an awsx.ec2.Vpc with NAT gateways by its vpcEndpointSpecs", async () => {
+    const awsx = (inputs: Record<string, unknown>) => [
+      declared(C.awsxVpc, "net", { cidrBlock: "10.0.0.0/16", ...inputs }, { custom: false, remote: true }),
+    ];
+    const reported = (strategy: string) =>
+      `VPC "net" (awsx.ec2.Vpc) has NAT gateways (natGateways.strategy ${strategy}) and no S3 gateway endpoint: ` +
+      "its S3 traffic goes through them, billed per GB; add an S3 Gateway entry to vpcEndpointSpecs";
+    expect(await messages(policy, awsx({ natGateways: { strategy: "Single" } }))).toEqual([
+      reported("Single"),
+    ]);
+    // awsx's default: one NAT gateway per zone for its default public and private subnets.
+    expect(await messages(policy, awsx({}))).toEqual([reported("OnePerAz")]);
+    expect(
+      await messages(
+        policy,
+        awsx({
+          natGateways: { strategy: "Single" },
+          vpcEndpointSpecs: [{ serviceName: "com.amazonaws.us-east-1.s3" }],
+        }),
+      ),
+    ).toEqual([]);
+    expect(await messages(policy, awsx({ natGateways: { strategy: "None" } }))).toEqual([]);
+    expect(await messages(policy, awsx({ subnetSpecs: [{ type: "Isolated" }] }))).toEqual([]);
+    expect(
+      await messages(
+        policy,
+        awsx({
+          natGateways: { strategy: "OnePerAz" },
+          vpcEndpointSpecs: [{ serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Interface" }],
+        }),
+      ),
+    ).toEqual([reported("OnePerAz")]);
   });
 
   it("takes Gateway as the default endpoint type, as the provider does", async () => {
