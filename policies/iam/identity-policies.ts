@@ -69,7 +69,9 @@ export function identityDocuments(args: ResourceValidationArgs): IdentityDocumen
   return documentsOf(args.props).map(({ where, document }) => ({
     where,
     allows: statementsOf(document).flatMap((statement, i) =>
-      statement.effect === "Allow" ? [{ statement, where: `${where} ${describeStatement(statement, i)}` }] : [],
+      statement.effect === "Allow"
+        ? [{ statement, where: `${where} ${describeStatement(statement, i)}` }]
+        : [],
     ),
   }));
 }
@@ -118,9 +120,7 @@ export function restrictableActions(s: Statement): string[] {
  * Checkov takes any condition as a limit; here transport, MFA, time and network conditions do not count.
  */
 export function unconstrained(s: Statement): boolean {
-  return (
-    onEveryResource(s) && (s.notAction || restrictableActions(s).length > 0) && !limitedByCondition(s)
-  );
+  return onEveryResource(s) && (s.notAction || restrictableActions(s).length > 0) && !limitedByCondition(s);
 }
 
 /** True when the statement's actions (or, with NotAction, every action but them) include `action`. */

@@ -38,7 +38,9 @@ export const iamNoPrivilegeEscalation = resourcePolicy({
       );
       if (methods.length > 0) {
         const found = methods.map(([method, actions]) => `${method} (${actions.join(" + ")})`).join(", ");
-        report(`${describeResource(args)} ${where} allows privilege escalation on every resource ("*"): ${found}`);
+        report(
+          `${describeResource(args)} ${where} allows privilege escalation on every resource ("*"): ${found}`,
+        );
       }
     }
   },

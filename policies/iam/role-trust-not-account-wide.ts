@@ -16,7 +16,8 @@ const WHOLE_ACCOUNT = /^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:root)$/;
  */
 export const iamRoleTrustNotAccountWide = resourcePolicy({
   name: "iam-role-trust-not-account-wide",
-  description: "IAM roles never trust a whole AWS account without a condition on which of its principals may.",
+  description:
+    "IAM roles never trust a whole AWS account without a condition on which of its principals may.",
   severity: "high",
   enforcementLevel: "mandatory",
   remediationSteps:

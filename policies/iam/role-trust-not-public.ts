@@ -15,7 +15,8 @@ import { conditionedOn, ROLE, trustStatements } from "./trust-policies";
  */
 export const iamRoleTrustNotPublic = resourcePolicy({
   name: "iam-role-trust-not-public",
-  description: "IAM roles never trust every AWS principal without a condition on whose principals may assume them.",
+  description:
+    "IAM roles never trust every AWS principal without a condition on whose principals may assume them.",
   severity: "critical",
   enforcementLevel: "mandatory",
   remediationSteps:
