@@ -104,8 +104,19 @@ export function onEveryResource(s: Statement): boolean {
 
 /** True when a condition of the statement narrows what it reaches or for whom (a key that is not only transport, MFA, time or network origin). */
 export function limitedByCondition(s: Statement): boolean {
-  return Object.values(s.condition).some((keys) =>
-    Object.keys(keys ?? {}).some((key) => !listed(NON_LIMITING_CONDITION_KEYS, key)),
+  return conditionValues(s).some(([key]) => !listed(NON_LIMITING_CONDITION_KEYS, key));
+}
+
+/** The condition keys of a statement with the values they test, across operators. */
+export function conditionValues(s: Statement): [key: string, values: string[]][] {
+  const operators: unknown[] = Object.values(s.condition);
+  return operators.flatMap((keys) =>
+    keys !== null && typeof keys === "object"
+      ? Object.entries(keys).map(([key, values]): [string, string[]] => [
+          key,
+          (Array.isArray(values) ? (values as unknown[]) : [values]).map(String),
+        ])
+      : [],
   );
 }
 

@@ -1,6 +1,6 @@
 import { resourcePolicy } from "../lib/define";
-import { describeResource } from "./identity-policies";
-import { conditionValues, ROLE, trustStatements } from "./trust-policies";
+import { conditionValues, describeResource } from "./identity-policies";
+import { ROLE, trustStatements } from "./trust-policies";
 
 /** The GitHub Actions OIDC provider, as it appears in a Federated principal's ARN. */
 const GITHUB_PROVIDER = "oidc-provider/token.actions.githubusercontent.com";

@@ -2,6 +2,7 @@ import type { ResourceValidationArgs } from "@pulumi/policy";
 
 import { listed } from "../lib/iam-actions";
 import { describeStatement, statementsOf, type Statement } from "../lib/policy-document";
+import { conditionValues } from "./identity-policies";
 
 export const ROLE = "aws:iam/role:Role";
 
@@ -38,16 +39,6 @@ function principalsOf(principal: unknown): Record<string, string[]> {
     Object.entries(principal as Record<string, unknown>).map(([kind, ids]) => [
       kind,
       (Array.isArray(ids) ? ids : [ids]).map(String),
-    ]),
-  );
-}
-
-/** The condition keys of a statement with the values they test, across operators. */
-export function conditionValues(s: Statement): [key: string, values: string[]][] {
-  return Object.values(s.condition).flatMap((keys) =>
-    Object.entries(keys ?? {}).map(([key, values]): [string, string[]] => [
-      key,
-      (Array.isArray(values) ? values : [values]).map(String),
     ]),
   );
 }
