@@ -139,3 +139,9 @@ export function allowsAction(s: Statement, action: string): boolean {
   const named = s.actions.some((pattern) => iamGlobMatches(pattern, action));
   return s.notAction ? !named : named;
 }
+
+/** `a, b, c`, or the first five and how many more, for messages about wildcards that match long lists. */
+export function listOf(items: readonly string[]): string {
+  const shown = items.slice(0, 5).join(", ");
+  return items.length > 5 ? `${shown} and ${items.length - 5} more` : shown;
+}

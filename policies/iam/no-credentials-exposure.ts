@@ -5,6 +5,7 @@ import {
   allowsAction,
   describeResource,
   IAM_POLICY_TYPES,
+  listOf,
   unconstrained,
 } from "./identity-policies";
 
@@ -30,7 +31,7 @@ export const iamNoCredentialsExposure = resourcePolicy({
       const found = CREDENTIALS_EXPOSURE_ACTIONS.filter((a) => allowsAction(statement, a));
       if (found.length > 0) {
         report(
-          `${describeResource(args)} ${where} allows the credential-returning actions ${found.join(", ")} on every resource ("*")`,
+          `${describeResource(args)} ${where} allows the credential-returning actions ${listOf(found)} on every resource ("*")`,
         );
       }
     }

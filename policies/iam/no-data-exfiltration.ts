@@ -5,6 +5,7 @@ import {
   allowsAction,
   describeResource,
   IAM_POLICY_TYPES,
+  listOf,
   unconstrained,
 } from "./identity-policies";
 
@@ -29,7 +30,7 @@ export const iamNoDataExfiltration = resourcePolicy({
       if (!unconstrained(statement)) continue;
       const found = DATA_EXFILTRATION_ACTIONS.filter((a) => allowsAction(statement, a));
       if (found.length > 0) {
-        report(`${describeResource(args)} ${where} allows ${found.join(", ")} on every resource ("*")`);
+        report(`${describeResource(args)} ${where} allows ${listOf(found)} on every resource ("*")`);
       }
     }
   },

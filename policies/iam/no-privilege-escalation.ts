@@ -5,6 +5,7 @@ import {
   describeResource,
   IAM_POLICY_TYPES,
   identityDocuments,
+  listOf,
   unconstrained,
 } from "./identity-policies";
 
@@ -37,7 +38,7 @@ export const iamNoPrivilegeEscalation = resourcePolicy({
         actions.every((action) => open.some((s) => allowsAction(s, action))),
       );
       if (methods.length > 0) {
-        const found = methods.map(([method, actions]) => `${method} (${actions.join(" + ")})`).join(", ");
+        const found = listOf(methods.map(([method, actions]) => `${method} (${actions.join(" + ")})`));
         report(
           `${describeResource(args)} ${where} allows privilege escalation on every resource ("*"): ${found}`,
         );
