@@ -43,9 +43,17 @@ import { emrServerlessAutoStop } from "./emr/serverless-auto-stop";
 import { eventsTargetDlq } from "./events/target-dlq";
 import { glueDataCatalogEncrypted } from "./glue/data-catalog-encrypted";
 import { glueSecurityConfiguration } from "./glue/security-configuration";
+import { iamNoCredentialsExposure } from "./iam/no-credentials-exposure";
+import { iamNoDataExfiltration } from "./iam/no-data-exfiltration";
+import { iamNoFullIamAccess } from "./iam/no-full-iam-access";
+import { iamNoPrivilegeEscalation } from "./iam/no-privilege-escalation";
+import { iamNoRestrictableActionOnAllResources } from "./iam/no-restrictable-action-on-all-resources";
 import { iamNoServiceWildcardOnAllResources } from "./iam/no-service-wildcard-on-all-resources";
 import { iamNoWildcardAction } from "./iam/no-wildcard-action";
 import { iamNoWriteOnAllResources } from "./iam/no-write-on-all-resources";
+import { iamRoleTrustGithubOidc } from "./iam/role-trust-github-oidc";
+import { iamRoleTrustNotAccountWide } from "./iam/role-trust-not-account-wide";
+import { iamRoleTrustNotPublic } from "./iam/role-trust-not-public";
 import { kmsKeyRotation } from "./kms/key-rotation";
 import { lambdaFailureDestination } from "./lambda/failure-destination";
 import { lambdaFunctionLimits } from "./lambda/function-limits";
@@ -126,6 +134,14 @@ export const POLICIES: Policies = [
   iamNoWildcardAction,
   iamNoServiceWildcardOnAllResources,
   iamNoWriteOnAllResources,
+  iamNoFullIamAccess,
+  iamNoPrivilegeEscalation,
+  iamNoCredentialsExposure,
+  iamNoDataExfiltration,
+  iamNoRestrictableActionOnAllResources,
+  iamRoleTrustNotPublic,
+  iamRoleTrustNotAccountWide,
+  iamRoleTrustGithubOidc,
   requiredTags,
   statefulResourcesProtected,
   sagemakerEndpointConfigKms,

@@ -210,7 +210,7 @@ export const PIPELINE_TRAINING = [
 /** `.sync` training also stops the job when the execution stops or times out. */
 export const PIPELINE_TRAINING_SYNC = ["sagemaker:StopTrainingJob"] as const;
 
-/** Step Functions' SageMaker integration reads tags: no resource-level permissions, so `*` (it only reads). */
+/** Step Functions' SageMaker integration reads tags; granted on the pipeline's jobs, models and endpoint. */
 export const PIPELINE_LIST_TAGS = ["sagemaker:ListTags"] as const;
 
 /** A model and an endpoint config per run, tagged at creation; granted on `model/` and `endpoint-config/<pipeline>-*`. */

@@ -156,11 +156,16 @@ export class MlPipeline extends pulumi.ComponentResource {
         Resource: sageMakerArn("training-job", `${name}-*`),
       },
       {
-        // The SageMaker integration reads tags; ListTags has no resource-level permissions.
+        // The SageMaker integration reads the tags of what the pipeline creates: its jobs, models and endpoint.
         Sid: "ReadSageMakerTags",
         Effect: "Allow",
         Action: PIPELINE_LIST_TAGS,
-        Resource: "*",
+        Resource: [
+          sageMakerArn("training-job", `${name}-*`),
+          sageMakerArn("model", `${name}-*`),
+          sageMakerArn("endpoint-config", `${name}-*`),
+          sageMakerArn("endpoint", endpointName),
+        ],
       },
       {
         Sid: "CreateRunModelVersions",

@@ -101,6 +101,66 @@ const EXPECTED: [string, string, string][] = [
     "nc-role",
     `Role "nc-role" inlinePolicies[writes] statement "WriteAnywhere" allows the write actions s3:PutObject on every resource ("*")`,
   ],
+  [
+    "iam-no-full-iam-access",
+    "nc-iam-everything",
+    `Policy "nc-iam-everything" policy statement "AllOfIam" allows every IAM action ("iam:*")`,
+  ],
+  [
+    "iam-no-privilege-escalation",
+    "nc-admin",
+    `Policy "nc-admin" policy allows privilege escalation on every resource ("*"): CreateAccessKey (iam:CreateAccessKey), CreateLoginProfile (iam:CreateLoginProfile), UpdateLoginProfile (iam:UpdateLoginProfile), AddUserToGroup (iam:AddUserToGroup), CreateNewPolicyVersion (iam:CreatePolicyVersion) and 17 more`,
+  ],
+  [
+    "iam-no-credentials-exposure",
+    "nc-admin",
+    `Policy "nc-admin" policy statement 1 allows the credential-returning actions airflow:CreateCliToken, airflow:CreateWebLoginToken, appsync:CreateApiKey, chime:CreateApiKey, cloud9:CreateEnvironmentToken and 28 more on every resource ("*")`,
+  ],
+  [
+    "iam-no-data-exfiltration",
+    "nc-admin",
+    `Policy "nc-admin" policy statement 1 allows s3:GetObject, ssm:GetParameter, ssm:GetParameters, ssm:GetParametersByPath, secretsmanager:GetSecretValue on every resource ("*")`,
+  ],
+  [
+    "iam-no-data-exfiltration",
+    "nc-role",
+    `Role "nc-role" inlinePolicies[writes] statement "WriteAnywhere" allows s3:GetObject on every resource ("*")`,
+  ],
+  [
+    "iam-no-data-exfiltration",
+    "nc-s3-everything",
+    `RolePolicy "nc-s3-everything" policy statement "AllOfS3" allows s3:GetObject on every resource ("*")`,
+  ],
+  [
+    "iam-no-restrictable-action-on-all-resources",
+    "nc-admin",
+    `Policy "nc-admin" policy statement 1 allows * on every resource ("*"), though AWS lets them be scoped to resource ARNs`,
+  ],
+  [
+    "iam-no-restrictable-action-on-all-resources",
+    "nc-role",
+    `Role "nc-role" inlinePolicies[writes] statement "WriteAnywhere" allows s3:GetObject, s3:PutObject on every resource ("*"), though AWS lets them be scoped to resource ARNs`,
+  ],
+  [
+    "iam-no-restrictable-action-on-all-resources",
+    "nc-s3-everything",
+    `RolePolicy "nc-s3-everything" policy statement "AllOfS3" allows s3:* on every resource ("*"), though AWS lets them be scoped to resource ARNs`,
+  ],
+  [
+    "iam-role-trust-not-public",
+    "nc-open-trust",
+    `Role "nc-open-trust" assumeRolePolicy statement "Anyone" lets any AWS principal ("*") assume the role`,
+  ],
+  [
+    "iam-role-trust-not-account-wide",
+    "nc-open-trust",
+    `Role "nc-open-trust" assumeRolePolicy statement "WholeAccount" trusts the whole account arn:aws:iam::123456789012:root`,
+  ],
+  [
+    "iam-role-trust-github-oidc",
+    "nc-open-trust",
+    `Role "nc-open-trust" assumeRolePolicy statement "AnyWorkflow" trusts GitHub Actions OIDC without a token.actions.githubusercontent.com:sub condition`,
+  ],
   ["required-tags", "nc-plain", `Bucket "nc-plain" lacks the tags Project, Environment, CostCenter, Owner`],
   [
     "stateful-resources-protected",
@@ -637,7 +697,7 @@ describe("mlplat check on a deliberately non-compliant program (--program)", () 
     const out = runs.text?.stdout ?? "";
     expect(out).toMatch(
       new RegExp(
-        `^Stack noncompliant/prod: 47 resources, ${ALL_POLICIES.length} policies \\(mlplat-guardrails@0\\.1\\.0, policies/config/prod\\.json\\)$`,
+        `^Stack noncompliant/prod: 49 resources, ${ALL_POLICIES.length} policies \\(mlplat-guardrails@0\\.1\\.0, policies/config/prod\\.json\\)$`,
         "m",
       ),
     );

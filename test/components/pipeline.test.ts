@@ -623,6 +623,15 @@ describe("MlPipeline", () => {
       arn("model/pipe-*"),
       arn("endpoint-config/pipe-*"),
     ]);
+    expect(statements.ReadSageMakerTags).toMatchObject({
+      Action: ["sagemaker:ListTags"],
+      Resource: [
+        arn("training-job/pipe-*"),
+        arn("model/pipe-*"),
+        arn("endpoint-config/pipe-*"),
+        expect.stringMatching(/^arn:aws:sagemaker:.*:endpoint\//),
+      ],
+    });
     // SageMaker lowercases names in ARNs.
     expect(statements.CreateOrUpdateEndpoint).toMatchObject({
       Action: [
@@ -663,7 +672,6 @@ describe("MlPipeline", () => {
       .filter((s) => s.Resource === "*")
       .flatMap((s) => s.Action as string[]);
     expect(onAll).toEqual([
-      "sagemaker:ListTags",
       "sagemaker:ListEndpoints",
       "xray:PutTraceSegments",
       "xray:PutTelemetryRecords",

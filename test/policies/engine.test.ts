@@ -188,6 +188,11 @@ describe("evaluation semantics", () => {
         "iam-no-wildcard-action",
         "iam-no-service-wildcard-on-all-resources",
         "iam-no-write-on-all-resources",
+        "iam-no-full-iam-access",
+        "iam-no-privilege-escalation",
+        "iam-no-credentials-exposure",
+        "iam-no-data-exfiltration",
+        "iam-no-restrictable-action-on-all-resources",
       ].map((p) => [
         p,
         "advisory",

@@ -187,6 +187,12 @@ describe("the pack under the real CrossGuard policy server", () => {
       .sort((a, b) => `${a.policy} ${a.urn} ${a.message}`.localeCompare(`${b.policy} ${b.urn} ${b.message}`));
     expect(offline.map((v) => v.policy)).toEqual([
       "cost-budget-exists",
+      "iam-no-credentials-exposure",
+      "iam-no-data-exfiltration",
+      "iam-no-data-exfiltration",
+      "iam-no-privilege-escalation",
+      "iam-no-restrictable-action-on-all-resources",
+      "iam-no-restrictable-action-on-all-resources",
       "iam-no-service-wildcard-on-all-resources",
       "iam-no-wildcard-action",
       "iam-no-write-on-all-resources",
