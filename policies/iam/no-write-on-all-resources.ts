@@ -56,6 +56,8 @@ export const iamNoWriteOnAllResources = resourcePolicy({
       if (writes.length > 0) {
         report(
           `${describeResource(args)} ${where} allows the write actions ${writes.join(", ")} on every resource ("*")`,
+          undefined,
+          { actions: writes },
         );
       }
     }

@@ -10,12 +10,24 @@ import type {
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 
-/** A written, reviewed exception: the resource it covers (logical name, `*` glob, or URN) and why. */
+/**
+ * A written, reviewed exception: the resource it covers (logical name, `*` glob, or URN), and why. An exception
+ * that lists `actions` excuses only violations about those IAM actions (a policy that reports by action says
+ * which): a statement added to the resource later is judged again.
+ */
 export interface PolicyException {
   /** Stable id to cite in reviews, e.g. `EXC-1`. */
   readonly id: string;
   readonly resource: string;
   readonly reason: string;
+  /** IAM actions (case-insensitive, `*` globs) the exception excuses. @default - every violation of the resource */
+  readonly actions?: readonly string[];
+}
+
+/** What a violation is about, for exceptions scoped to it. */
+export interface ViolationScope {
+  /** The IAM actions the violation reports. */
+  readonly actions?: readonly string[];
 }
 
 /**
@@ -32,6 +44,7 @@ export const EXCEPTIONS_SCHEMA: PolicyConfigJSONSchema = {
       id: { type: "string", pattern: "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]+$" },
       resource: { type: "string", minLength: 1 },
       reason: { type: "string", minLength: 10 },
+      actions: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
     },
     required: ["id", "resource", "reason"],
     additionalProperties: false,
@@ -78,7 +91,7 @@ export function checkovIdsOf(policy: object): readonly string[] {
   return (policy as { [CHECKOV]?: readonly string[] })[CHECKOV] ?? [];
 }
 
-type Report = (message: string, urn?: string) => void;
+type Report = (message: string, urn?: string, scope?: ViolationScope) => void;
 
 /**
  * Where a validation of this pack lists the types it applies to, so that an offline evaluator can skip other
@@ -139,11 +152,23 @@ function withExceptions(
   defaultUrn: string | undefined,
 ): Report {
   const exceptions = args.getConfig<{ exceptions?: PolicyException[] }>().exceptions ?? [];
-  return (message, urn) => {
+  return (message, urn, scope) => {
     const target = urn ?? defaultUrn;
-    if (target !== undefined && exceptions.some((e) => exceptionCovers(e.resource, target))) return;
-    reportViolation(message, urn);
+    const excused = exceptions.some(
+      (e) => target !== undefined && exceptionCovers(e.resource, target) && actionsExcused(e, scope),
+    );
+    if (!excused) reportViolation(message, urn);
   };
+}
+
+/** An exception without `actions` excuses the resource; with them, only a violation about those actions alone. */
+function actionsExcused(exception: PolicyException, scope: ViolationScope | undefined): boolean {
+  if (exception.actions === undefined) return true;
+  const reported = scope?.actions ?? [];
+  const patterns = exception.actions.map(
+    (a) => new RegExp(`^${a.split("*").map(escapeRegExp).join(".*")}$`, "i"),
+  );
+  return reported.length > 0 && reported.every((action) => patterns.some((p) => p.test(action)));
 }
 
 /** The logical name in a URN. */

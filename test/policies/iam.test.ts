@@ -174,6 +174,41 @@ describe("iam-no-wildcard-action (Checkov's forms)", () => {
   });
 });
 
+describe("iam-no-write-on-all-resources exceptions scoped to actions", () => {
+  const policy = "iam-no-write-on-all-resources";
+  const delivery = {
+    Sid: "Delivery",
+    Effect: "Allow",
+    Action: ["logs:CreateLogDelivery", "logs:PutResourcePolicy"],
+    Resource: "*",
+  };
+  const exception = {
+    id: "LOGS-1",
+    resource: "pipeline-*",
+    reason: "log delivery is offered on Resource '*' only",
+    actions: ["logs:CreateLogDelivery", "logs:PutResourcePolicy"],
+  };
+  const held = (...statements: Record<string, unknown>[]) => [
+    declared(T.rolePolicy, "pipeline-log-delivery", { role: "r", policy: doc(...statements) }),
+  ];
+
+  it("excuses the statement's listed actions, and no statement added later", async () => {
+    expect(await messagesOf(policy, held(delivery), { exceptions: [exception] })).toEqual([]);
+    const added = { Sid: "Added", Effect: "Allow", Action: "s3:PutObject", Resource: "*" };
+    expect(await messagesOf(policy, held(delivery, added), { exceptions: [exception] })).toEqual([
+      'RolePolicy "pipeline-log-delivery" policy statement "Added" allows the write actions s3:PutObject on every resource ("*")',
+    ]);
+  });
+
+  it("does not excuse a statement that grants a listed action with another one", async () => {
+    const widened = { ...delivery, Action: [...delivery.Action, "logs:DeleteLogGroup"] };
+    expect(await messagesOf(policy, held(widened), { exceptions: [exception] })).toEqual([
+      'RolePolicy "pipeline-log-delivery" policy statement "Delivery" allows the write actions logs:CreateLogDelivery, ' +
+        'logs:PutResourcePolicy, logs:DeleteLogGroup on every resource ("*")',
+    ]);
+  });
+});
+
 describe("iam-no-write-on-all-resources (conditions)", () => {
   const policy = "iam-no-write-on-all-resources";
 
