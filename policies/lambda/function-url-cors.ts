@@ -9,12 +9,13 @@ import { LAMBDA } from "./types";
  */
 export const lambdaFunctionUrlCors = resourcePolicy({
   name: "lambda-function-url-cors",
-  description: "Lambda function URLs do not allow every origin with every method in their CORS configuration.",
+  description:
+    "Lambda function URLs do not allow every origin with every method in their CORS configuration.",
   severity: "medium",
   enforcementLevel: "mandatory",
   remediationSteps:
     "List the web origins that call the function in cors.allowOrigins (or the methods they use in " +
-    "cors.allowMethods) on the aws.lambda.FunctionUrl instead of \"*\".",
+    'cors.allowMethods) on the aws.lambda.FunctionUrl instead of "*".',
   types: [LAMBDA.functionUrl],
   checkov: ["CKV2_AWS_75"],
   validate: (args, report) => {

@@ -9,7 +9,8 @@ import { LAMBDA } from "./types";
  */
 export const lambdaInVpc = resourcePolicy({
   name: "lambda-in-vpc",
-  description: "Lambda functions run in the platform's VPC (vpcConfig with private subnets and security groups).",
+  description:
+    "Lambda functions run in the platform's VPC (vpcConfig with private subnets and security groups).",
   severity: "low",
   enforcementLevel: "advisory",
   remediationSteps:

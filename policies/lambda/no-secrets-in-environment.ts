@@ -13,7 +13,8 @@ const SECRET_VALUES: readonly { readonly what: string; readonly pattern: RegExp 
 ];
 
 /** A variable whose name says it holds a secret (AWS_SECRET_ACCESS_KEY, DB_PASSWORD, API_TOKEN, ...). */
-const SECRET_NAME = /(?:PASSWORD|PASSWD|PWD|SECRET|SECRET_KEY|SECRET_ACCESS_KEY|TOKEN|API_?KEY|PRIVATE_?KEY)$/i;
+const SECRET_NAME =
+  /(?:PASSWORD|PASSWD|PWD|SECRET|SECRET_KEY|SECRET_ACCESS_KEY|TOKEN|API_?KEY|PRIVATE_?KEY)$/i;
 
 /**
  * A value that names a secret rather than holding it: an ARN (Secrets Manager, SSM), a path, a placeholder,
@@ -39,9 +40,7 @@ export const lambdaNoSecretsInEnvironment = resourcePolicy({
   types: [LAMBDA.function],
   checkov: ["CKV_AWS_45"],
   validate: (args, report) => {
-    const variables = peek(
-      () => (args.props.environment as { variables?: unknown } | undefined)?.variables,
-    );
+    const variables = peek(() => (args.props.environment as { variables?: unknown } | undefined)?.variables);
     if (variables === UNKNOWN || variables === null || typeof variables !== "object") return;
     for (const [name, raw] of Object.entries(variables as Record<string, unknown>)) {
       const value = peek(() => raw);

@@ -1,13 +1,22 @@
 import { describe, expect, it } from "vitest";
 
+import { policyProxy } from "../../policies/lib/unknown";
 import type { DeclaredResource } from "../../scripts/cli/offline/runner";
-import { changed, declared, messagesOf, TAGS, without } from "./helpers";
+import { changed, declared, evaluateOne, messagesOf, T, TAGS, without } from "./helpers";
 
 const L = {
   function: "aws:lambda/function:Function",
   url: "aws:lambda/functionUrl:FunctionUrl",
   queue: "aws:sqs/queue:Queue",
   invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+  permission: "aws:lambda/permission:Permission",
+  notification: "aws:s3/bucketNotification:BucketNotification",
+  subscription: "aws:sns/topicSubscription:TopicSubscription",
+  eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
+  logsFilter: "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+  apiIntegration: "aws:apigatewayv2/integration:Integration",
+  stateMachine: "aws:sfn/stateMachine:StateMachine",
+  eventSourceMapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
 } as const;
 const DLQ_ARN = "arn:aws:sqs:ap-northeast-2:123456789012:fn-dlq";
 
@@ -90,33 +99,194 @@ describe("lambda-reserved-concurrency", () => {
   });
 });
 
+/** The function, with `invokers` declared around it (each naming it by dependency). */
+function invokedBy(
+  ...invokers: [type: string, name: string, inputs: Record<string, unknown>, property: string][]
+) {
+  const resources = changed(inferenceFunction(), "fn", { deadLetterConfig: undefined });
+  const fnUrn = resources.find((r) => r.name === "fn")?.urn ?? "";
+  return [
+    ...without(resources, "fn-url"),
+    ...invokers.map(([type, name, inputs, property]) =>
+      declared(type, name, inputs, { propertyDependencies: { [property]: [fnUrn] } }),
+    ),
+  ];
+}
+
+const FN_ARN = "arn:aws:lambda:ap-northeast-2:123456789012:function:fn";
+const S3_NOTIFICATION: Parameters<typeof invokedBy>[0] = [
+  L.notification,
+  "raw-events",
+  { bucket: "raw", lambdaFunctions: [{ lambdaFunctionArn: FN_ARN, events: ["s3:ObjectCreated:*"] }] },
+  "lambdaFunctions",
+];
+
 describe("lambda-failure-destination", () => {
   const policy = "lambda-failure-destination";
-  const message =
-    'Function "fn" has neither a dead-letter queue nor an on-failure destination: failed asynchronous invocations are dropped';
+  const message = (by: string) =>
+    `Function "fn" is invoked asynchronously (by ${by}) but has neither a dead-letter queue (deadLetterConfig.targetArn) nor an on-failure destination: events that fail after Lambda's two retries are dropped`;
 
-  it("passes a function with a dead-letter queue", async () => {
-    expect(await messagesOf(policy, inferenceFunction())).toEqual([]);
+  it("passes an asynchronously invoked function with a dead-letter queue", async () => {
+    const withDlq = changed(invokedBy(S3_NOTIFICATION), "fn", { deadLetterConfig: { targetArn: DLQ_ARN } });
+    expect(await messagesOf(policy, withDlq)).toEqual([]);
   });
 
-  it("fails a function with neither a dead-letter queue nor an on-failure destination", async () => {
+  it("fails a function that each asynchronous invoker calls, without a dead-letter queue", async () => {
+    expect(await messagesOf(policy, invokedBy(S3_NOTIFICATION))).toEqual([
+      message('S3 bucket notification "raw-events"'),
+    ]);
+    const invokers: Parameters<typeof invokedBy>[0][] = [
+      [L.subscription, "alerts-fn", { topic: "t", protocol: "lambda", endpoint: FN_ARN }, "endpoint"],
+      [L.eventTarget, "nightly-fn", { rule: "nightly", arn: FN_ARN }, "arn"],
+      [
+        L.logsFilter,
+        "errors-fn",
+        { logGroup: "/app", filterPattern: "", destinationArn: FN_ARN },
+        "destinationArn",
+      ],
+      [
+        L.permission,
+        "fn-from-sns",
+        { action: "lambda:InvokeFunction", function: "fn", principal: "sns.amazonaws.com" },
+        "function",
+      ],
+    ];
+    const labels = [
+      'SNS subscription "alerts-fn"',
+      'EventBridge target "nightly-fn"',
+      'CloudWatch Logs subscription filter "errors-fn"',
+      'Lambda permission "fn-from-sns"',
+    ];
+    for (const [i, invoker] of invokers.entries()) {
+      expect(await messagesOf(policy, invokedBy(invoker))).toEqual([message(labels[i] ?? "")]);
+    }
+  });
+
+  it("finds an invoker by the function's ARN when no dependency says so", async () => {
+    const [type, name, inputs] = S3_NOTIFICATION;
+    const resources = [...invokedBy(), declared(type, name, inputs)];
+    expect(await messagesOf(policy, resources)).toEqual([message('S3 bucket notification "raw-events"')]);
+  });
+
+  it("passes a function only invoked synchronously: a URL, API Gateway, Step Functions, an event source mapping", async () => {
+    const fnNoDlq = changed(inferenceFunction(), "fn", { deadLetterConfig: undefined });
+    expect(await messagesOf(policy, fnNoDlq)).toEqual([]);
     expect(
-      await messagesOf(policy, changed(inferenceFunction(), "fn", { deadLetterConfig: undefined })),
-    ).toEqual([message]);
+      await messagesOf(
+        policy,
+        invokedBy(
+          [
+            L.apiIntegration,
+            "api-predict",
+            { integrationUri: FN_ARN, integrationType: "AWS_PROXY" },
+            "integrationUri",
+          ],
+          [
+            L.stateMachine,
+            "pipeline",
+            {
+              definition: JSON.stringify({
+                States: {
+                  Predict: {
+                    Resource: "arn:aws:states:::lambda:invoke",
+                    Parameters: { FunctionName: FN_ARN },
+                  },
+                },
+              }),
+            },
+            "definition",
+          ],
+          [
+            L.eventSourceMapping,
+            "fn-queue",
+            { functionName: "fn", eventSourceArn: "arn:aws:sqs:ap-northeast-2:123456789012:q" },
+            "functionName",
+          ],
+          [
+            L.permission,
+            "fn-from-api",
+            { action: "lambda:InvokeFunction", function: "fn", principal: "apigateway.amazonaws.com" },
+            "function",
+          ],
+        ),
+      ),
+    ).toEqual([]);
   });
 
-  it("passes a function whose event-invoke config has an on-failure destination, and only that function", async () => {
-    const resources = changed(inferenceFunction(), "fn", { deadLetterConfig: undefined });
-    const fnUrn = resources.find((r) => r.name === "fn")?.urn ?? "";
-    const config = declared(
+  it("fails a Step Functions task that invokes with InvocationType Event", async () => {
+    const definition = JSON.stringify({
+      States: {
+        Notify: {
+          Resource: "arn:aws:states:::lambda:invoke",
+          Parameters: { FunctionName: FN_ARN, InvocationType: "Event" },
+        },
+      },
+    });
+    expect(
+      await messagesOf(policy, invokedBy([L.stateMachine, "pipeline", { definition }, "definition"])),
+    ).toEqual([message('Step Functions state machine "pipeline"')]);
+  });
+
+  it("passes a function whose event-invoke config has an on-failure destination, and fails one without it", async () => {
+    const config: Parameters<typeof invokedBy>[0] = [
       L.invokeConfig,
       "fn-async",
       { functionName: "fn-1234", destinationConfig: { onFailure: { destination: DLQ_ARN } } },
-      { propertyDependencies: { functionName: [fnUrn] } },
-    );
-    expect(await messagesOf(policy, [...resources, config])).toEqual([]);
-    const noFailure = { ...config, inputs: { functionName: "fn-1234", destinationConfig: {} } };
-    expect(await messagesOf(policy, [...resources, noFailure])).toEqual([message]);
+      "functionName",
+    ];
+    expect(await messagesOf(policy, invokedBy(S3_NOTIFICATION, config))).toEqual([]);
+    const noFailure: Parameters<typeof invokedBy>[0] = [
+      L.invokeConfig,
+      "fn-async",
+      { functionName: "fn-1234", destinationConfig: {} },
+      "functionName",
+    ];
+    expect(await messagesOf(policy, invokedBy(noFailure))).toEqual([
+      message('event-invoke config "fn-async"'),
+    ]);
+  });
+
+  it("is not applicable to a stack without functions, and does not guess an unknown dead-letter queue", async () => {
+    const { notApplicable } = await evaluateOne(policy, [declared(T.bucket, "b", {})]);
+    expect(notApplicable).toEqual({ [policy]: 1 });
+    const unknown = changed(invokedBy(S3_NOTIFICATION), "fn", {
+      deadLetterConfig: { targetArn: policyProxy.unknownStringValue },
+    });
+    expect(await messagesOf(policy, unknown)).toEqual([]);
+  });
+});
+
+describe("lambda-failure-destination-unseen-callers", () => {
+  const policy = "lambda-failure-destination-unseen-callers";
+
+  it("advises a dead-letter queue for a function nothing in the program invokes", async () => {
+    const { violations } = await evaluateOne(policy, invokedBy());
+    expect(violations.map((v) => [v.level, v.message])).toEqual([
+      [
+        "advisory",
+        `Function "fn" has neither a dead-letter queue nor an on-failure destination, and nothing in the program invokes it: if it is invoked asynchronously, events that fail after Lambda's two retries are dropped`,
+      ],
+    ]);
+  });
+
+  it("advises it when only a permission for an account lets something invoke the function", async () => {
+    const account: Parameters<typeof invokedBy>[0] = [
+      L.permission,
+      "fn-from-partner",
+      { action: "lambda:InvokeFunction", function: "fn", principal: "210987654321" },
+      "function",
+    ];
+    expect(await messagesOf(policy, invokedBy(account))).toEqual([
+      `Function "fn" has neither a dead-letter queue nor an on-failure destination, and only Lambda permission "fn-from-partner" lets something invoke it, in a way the program does not show: if it is invoked asynchronously, events that fail after Lambda's two retries are dropped`,
+    ]);
+  });
+
+  it("leaves functions with seen callers (asynchronous or synchronous) and functions with a dead-letter queue alone", async () => {
+    expect(await messagesOf(policy, invokedBy(S3_NOTIFICATION))).toEqual([]);
+    expect(
+      await messagesOf(policy, changed(inferenceFunction(), "fn", { deadLetterConfig: undefined })),
+    ).toEqual([]);
+    expect(await messagesOf(policy, without(inferenceFunction(), "fn-url"))).toEqual([]);
   });
 });
 
