@@ -42,8 +42,8 @@ export const lambdaNoSecretsInEnvironment = resourcePolicy({
   validate: (args, report) => {
     const variables = peek(() => (args.props.environment as { variables?: unknown } | undefined)?.variables);
     if (variables === UNKNOWN || variables === null || typeof variables !== "object") return;
-    for (const [name, raw] of Object.entries(variables as Record<string, unknown>)) {
-      const value = peek(() => raw);
+    for (const name of Object.keys(variables)) {
+      const value = peek(() => (variables as Record<string, unknown>)[name]);
       if (typeof value !== "string" || value === "" || isReference(value)) continue;
       const found = SECRET_VALUES.find((s) => s.pattern.test(value));
       const what =
