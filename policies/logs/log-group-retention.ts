@@ -1,4 +1,5 @@
 import { resourcePolicy } from "../lib/define";
+import { peek } from "../lib/unknown";
 import { LOGS } from "./types";
 
 /**
@@ -17,7 +18,7 @@ export const logsLogGroupRetention = resourcePolicy({
   checkov: ["CKV_AWS_66"],
   validate: (args, report) => {
     // An unknown value during preview is still a value: only its absence fails.
-    const days = args.props.retentionInDays as unknown;
+    const days = peek(() => args.props.retentionInDays as unknown);
     if (days === undefined || days === null) {
       report(
         `Log group ${JSON.stringify(args.name)} does not set retentionInDays: CloudWatch Logs keeps its logs forever; set a retention period`,
