@@ -81,7 +81,7 @@ export function tlsDeny(bucket: string): Record<string, unknown> {
 export const KEY_ARN = "arn:aws:kms:ap-northeast-2:123456789012:key/lake-key-id";
 
 /**
- * A data lake that passes every policy: a rotating key with its key policy, a data bucket with SSE-KMS under it, versioning,
+ * A data lake that passes every policy: a rotating key, a data bucket with SSE-KMS under it, versioning,
  * public-access block, TLS-only policy, the seed's lifecycle rules and access logs to a log bucket with
  * SSE-S3; everything tagged and protected.
  */
