@@ -262,6 +262,15 @@ describe("lambda-failure-destination", () => {
 describe("lambda-failure-destination-unseen-callers", () => {
   const policy = "lambda-failure-destination-unseen-callers";
 
+  it("is not applicable to a stack without functions, and does not guess an unknown dead-letter queue", async () => {
+    const { notApplicable } = await evaluateOne(policy, [declared(T.bucket, "b", {})]);
+    expect(notApplicable).toEqual({ [policy]: 1 });
+    const unknown = changed(invokedBy(), "fn", {
+      deadLetterConfig: { targetArn: policyProxy.unknownStringValue },
+    });
+    expect(await messagesOf(policy, unknown)).toEqual([]);
+  });
+
   it("advises a dead-letter queue for a function nothing in the program invokes", async () => {
     const { violations } = await evaluateOne(policy, invokedBy());
     expect(violations.map((v) => [v.level, v.message])).toEqual([
@@ -459,6 +468,11 @@ describe("lambda-runtime-supported", () => {
 
 describe("lambda-in-vpc", () => {
   const policy = "lambda-in-vpc";
+
+  it("is not applicable to other types", async () => {
+    const { notApplicable } = await evaluateOne(policy, [declared(T.bucket, "b", {})]);
+    expect(notApplicable).toEqual({ [policy]: 1 });
+  });
   const vpc = { vpcConfig: { subnetIds: ["subnet-a"], securityGroupIds: ["sg-fn"] } };
 
   it("passes a function in private subnets, and an unknown subnet list", async () => {
@@ -516,6 +530,11 @@ describe("lambda-code-signing", () => {
 
 describe("lambda-function-url-cors", () => {
   const policy = "lambda-function-url-cors";
+
+  it("is not applicable to other types", async () => {
+    const { notApplicable } = await evaluateOne(policy, [declared(T.bucket, "b", {})]);
+    expect(notApplicable).toEqual({ [policy]: 1 });
+  });
   const cors = (c: Record<string, unknown>) => changed(inferenceFunction(), "fn-url", { cors: c });
 
   it("passes a URL without CORS, with listed origins, or with * for only one of origins and methods", async () => {

@@ -56,6 +56,11 @@ describe("logs-log-group-retention-year", () => {
     ]);
   });
 
+  it("is not applicable to other types", async () => {
+    const { notApplicable } = await evaluateOne(policy, [declared(T.bucket, "b", {})]);
+    expect(notApplicable).toEqual({ [policy]: 1 });
+  });
+
   it("is advisory by default (dev and local keep a month), mandatory in prod's pack config", async () => {
     const { violations } = await evaluateOne(policy, logGroup({ retentionInDays: 30 }));
     expect(violations.map((v) => v.level)).toEqual(["advisory"]);
