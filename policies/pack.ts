@@ -54,13 +54,27 @@ import { iamNoWriteOnAllResources } from "./iam/no-write-on-all-resources";
 import { iamRoleTrustGithubOidc } from "./iam/role-trust-github-oidc";
 import { iamRoleTrustNotAccountWide } from "./iam/role-trust-not-account-wide";
 import { iamRoleTrustNotPublic } from "./iam/role-trust-not-public";
+import { kmsKeyEnabled } from "./kms/key-enabled";
+import { kmsKeyPolicyDefined } from "./kms/key-policy-defined";
+import { kmsKeyPolicyNoWildcardPrincipal } from "./kms/key-policy-no-wildcard-principal";
 import { kmsKeyRotation } from "./kms/key-rotation";
+import { lambdaCodeSigning } from "./lambda/code-signing";
+import { lambdaEnvironmentKms } from "./lambda/environment-kms";
 import { lambdaFailureDestination } from "./lambda/failure-destination";
+import { lambdaFailureDestinationUnseenCallers } from "./lambda/failure-destination-unseen-callers";
 import { lambdaFunctionLimits } from "./lambda/function-limits";
 import { lambdaFunctionUrlAuth } from "./lambda/function-url-auth";
+import { lambdaFunctionUrlCors } from "./lambda/function-url-cors";
+import { lambdaInVpc } from "./lambda/in-vpc";
+import { lambdaNoSecretsInEnvironment } from "./lambda/no-secrets-in-environment";
+import { lambdaPermissionScoped } from "./lambda/permission-scoped";
 import { lambdaReservedConcurrency } from "./lambda/reserved-concurrency";
+import { lambdaRuntimeSupported } from "./lambda/runtime-supported";
 import { lambdaTracingActive } from "./lambda/tracing-active";
 import { messagingEncrypted } from "./messaging/encrypted";
+import { logsLogGroupKms } from "./logs/log-group-kms";
+import { logsLogGroupRetention } from "./logs/log-group-retention";
+import { logsLogGroupRetentionYear } from "./logs/log-group-retention-year";
 import { rdsBackups } from "./rds/backups";
 import { rdsClusterEncrypted } from "./rds/cluster-encrypted";
 import { rdsDeletionProtection } from "./rds/deletion-protection";
@@ -131,6 +145,9 @@ export const POLICIES: Policies = [
   s3BucketEventNotifications,
   s3ObjectKmsCmk,
   kmsKeyRotation,
+  kmsKeyEnabled,
+  kmsKeyPolicyNoWildcardPrincipal,
+  kmsKeyPolicyDefined,
   iamNoWildcardAction,
   iamNoServiceWildcardOnAllResources,
   iamNoWriteOnAllResources,
@@ -173,6 +190,17 @@ export const POLICIES: Policies = [
   lambdaFailureDestination,
   lambdaTracingActive,
   lambdaFunctionUrlAuth,
+  lambdaFailureDestinationUnseenCallers,
+  lambdaNoSecretsInEnvironment,
+  lambdaEnvironmentKms,
+  lambdaRuntimeSupported,
+  lambdaInVpc,
+  lambdaCodeSigning,
+  lambdaFunctionUrlCors,
+  lambdaPermissionScoped,
+  logsLogGroupRetention,
+  logsLogGroupRetentionYear,
+  logsLogGroupKms,
   costBudgetExists,
   costVpcS3GatewayEndpoint,
   costNotebookAutoStop,

@@ -42,8 +42,9 @@ export interface InferenceFunctionArgs extends InferenceFunctionSettings {
 /**
  * A Python inference function (seed §4): the handler in ./handler, zipped from its folder, loads a JSON model
  * from the lake once per container and answers predictions as JSON. Within Lambda's limits (§4.3), with
- * reserved concurrency, a KMS-encrypted dead-letter queue for failed asynchronous invocations, active X-Ray
- * tracing, and an optional function URL that only accepts IAM-signed requests. Its role reads `models/` only.
+ * reserved concurrency, a KMS-encrypted dead-letter queue for failed asynchronous invocations, environment
+ * variables encrypted with the lake's key, active X-Ray tracing, and an optional function URL that only accepts
+ * IAM-signed requests. Its role reads `models/` only.
  */
 export class InferenceFunction extends pulumi.ComponentResource {
   readonly function: aws.lambda.Function;
@@ -106,7 +107,8 @@ export class InferenceFunction extends pulumi.ComponentResource {
       },
       { Sid: "WriteTraces", Effect: "Allow", Action: XRAY_WRITE, Resource: "*" },
       { Sid: "SendFailedEvents", Effect: "Allow", Action: SQS_SEND, Resource: deadLetters.arn },
-      // The queue is encrypted with the lake's key; sending needs a data key from it.
+      // The queue and the environment variables are encrypted with the lake's key; sending needs a data key
+      // from it, and reading the variables at start-up needs kms:Decrypt.
       { Sid: "EncryptDeadLetters", Effect: "Allow", Action: KMS_ENCRYPT, Resource: args.lake.kmsKeyArn },
     ];
     if (args.vpc !== undefined) {
@@ -155,6 +157,7 @@ export class InferenceFunction extends pulumi.ComponentResource {
         environment: {
           variables: { MODEL_BUCKET: args.lake.bucketName, MODEL_KEY: settings.modelKey },
         },
+        kmsKeyArn: args.lake.kmsKeyArn,
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
         ...(args.vpc !== undefined
           ? { vpcConfig: { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds } }

@@ -1,51 +1,39 @@
-import type { PolicyResource } from "@pulumi/policy";
-
 import { stackPolicy } from "../lib/define";
-import { peek, UNKNOWN } from "../lib/unknown";
+import { UNKNOWN } from "../lib/unknown";
+import { invokersOf, keepsFailedEvents } from "./invokers";
 import { LAMBDA } from "./types";
 
 /**
- * Failed asynchronous invocations are kept: every function has a dead-letter queue (deadLetterConfig) or an
- * event-invoke config with an on-failure destination. Without one, Lambda drops an event after its retries.
+ * Functions that something in the program invokes asynchronously (an S3 notification, an SNS subscription, an
+ * EventBridge target or schedule, a CloudWatch Logs subscription filter, a permission for such a service ...)
+ * keep the events that fail: a dead-letter queue (deadLetterConfig) or an event-invoke config with an
+ * on-failure destination. Without one, Lambda drops an event after its two retries. A function only invoked
+ * synchronously (a function URL, API Gateway, a Step Functions task, an event source mapping) is not judged:
+ * its caller receives the error, and Lambda never uses a dead-letter queue for it. A function whose callers
+ * the program does not show is left to `lambda-failure-destination-unseen-callers` (advisory).
  */
 export const lambdaFailureDestination = stackPolicy({
   name: "lambda-failure-destination",
   description:
-    "Lambda functions send failed asynchronous invocations to a dead-letter queue or an on-failure destination.",
+    "Lambda functions invoked asynchronously send failed events to a dead-letter queue or an on-failure destination.",
   severity: "medium",
   enforcementLevel: "mandatory",
   remediationSteps:
-    "Set deadLetterConfig.targetArn to an encrypted SQS queue, or declare an aws.lambda.FunctionEventInvokeConfig " +
-    "with destinationConfig.onFailure.destination for the function.",
+    "Set deadLetterConfig.targetArn to an encrypted SQS queue (and let the function's role send to it), or declare an " +
+    "aws.lambda.FunctionEventInvokeConfig with destinationConfig.onFailure.destination for the function.",
+  checkov: ["CKV_AWS_116"],
   validate: (args, report) => {
     const functions = args.resources.filter((r) => r.type === LAMBDA.function);
     if (functions.length === 0) args.notApplicable("The stack declares no Lambda functions");
-    const configs = args.resources.filter((r) => r.type === LAMBDA.eventInvokeConfig && hasOnFailure(r));
     for (const fn of functions) {
-      const dlq = peek(() => (fn.props.deadLetterConfig as { targetArn?: unknown } | undefined)?.targetArn);
-      if (dlq === UNKNOWN || (typeof dlq === "string" && dlq !== "")) continue;
-      if (configs.some((c) => configures(c, fn))) continue;
+      const asynchronous = invokersOf(fn, args.resources).filter((i) => i.kind === "asynchronous");
+      if (asynchronous.length === 0) continue;
+      const kept = keepsFailedEvents(fn, args.resources);
+      if (kept === UNKNOWN || kept) continue;
       report(
-        `Function ${JSON.stringify(fn.name)} has neither a dead-letter queue nor an on-failure destination: failed asynchronous invocations are dropped`,
+        `Function ${JSON.stringify(fn.name)} is invoked asynchronously (by ${asynchronous.map((i) => i.description).join(", ")}) but has neither a dead-letter queue (deadLetterConfig.targetArn) nor an on-failure destination: events that fail after Lambda's two retries are dropped`,
         fn.urn,
       );
     }
   },
 });
-
-function hasOnFailure(config: PolicyResource): boolean {
-  const destination = peek(
-    () =>
-      (config.props.destinationConfig as { onFailure?: { destination?: unknown } } | undefined)?.onFailure
-        ?.destination,
-  );
-  return destination === UNKNOWN || (typeof destination === "string" && destination !== "");
-}
-
-/** True when the event-invoke config is the function's: by dependency, or by its name. */
-function configures(config: PolicyResource, fn: PolicyResource): boolean {
-  if ((config.propertyDependencies.functionName ?? []).some((d) => d.urn === fn.urn)) return true;
-  const target = peek(() => config.props.functionName as unknown);
-  const name = peek(() => fn.props.name as unknown);
-  return typeof target === "string" && (target === name || target === fn.name);
-}

@@ -11,6 +11,7 @@ export const lambdaFunctionUrlAuth = resourcePolicy({
     'Set authorizationType: "AWS_IAM" on the aws.lambda.FunctionUrl and grant callers lambda:InvokeFunctionUrl; put a ' +
     "public API behind API Gateway with its own authorizer instead.",
   types: [LAMBDA.functionUrl],
+  checkov: ["CKV_AWS_258"],
   validate: (args, report) => {
     // Read plainly: during preview an unknown value cannot be judged, and CrossGuard says so.
     const auth = args.props.authorizationType as unknown;

@@ -14,6 +14,7 @@ export const lambdaReservedConcurrency = resourcePolicy({
   remediationSteps:
     "Set reservedConcurrentExecutions on the aws.lambda.Function (mlplat:lambdaInference.reservedConcurrency).",
   types: [LAMBDA.function],
+  checkov: ["CKV_AWS_115"],
   validate: (args, report) => {
     // An unknown value during preview is still a value: only its absence (or -1, "unreserved") fails.
     const value = args.props.reservedConcurrentExecutions as unknown;

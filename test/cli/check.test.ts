@@ -90,6 +90,16 @@ const EXPECTED: [string, string, string][] = [
     `bucket "nc-weak" has a bucket policy without a statement denying s3:* on the bucket and its objects when aws:SecureTransport is false`,
   ],
   ["kms-key-rotation", "nc-key", `KMS key "nc-key" does not rotate: set enableKeyRotation to true`],
+  [
+    "kms-key-enabled",
+    "nc-open-key",
+    `KMS key "nc-open-key" has isEnabled false: nothing can encrypt or decrypt with it; enable it`,
+  ],
+  [
+    "kms-key-policy-no-wildcard-principal",
+    "nc-open-key",
+    `KMS key "nc-open-key" policy statement "Anyone" allows principal "*" without a condition: any AWS account can use the key; name the principals or add a condition`,
+  ],
   ["iam-no-wildcard-action", "nc-admin", `Policy "nc-admin" policy statement 1 allows every action ("*")`],
   [
     "iam-no-service-wildcard-on-all-resources",
@@ -275,7 +285,7 @@ const EXPECTED: [string, string, string][] = [
   [
     "lambda-failure-destination",
     "nc-function",
-    `Function "nc-function" has neither a dead-letter queue nor an on-failure destination: failed asynchronous invocations are dropped`,
+    `Function "nc-function" is invoked asynchronously (by Lambda permission "nc-function-from-s3") but has neither a dead-letter queue (deadLetterConfig.targetArn) nor an on-failure destination: events that fail after Lambda's two retries are dropped`,
   ],
   [
     "lambda-tracing-active",
@@ -286,6 +296,51 @@ const EXPECTED: [string, string, string][] = [
     "lambda-function-url-auth",
     "nc-function-url",
     `Function URL "nc-function-url" has authorizationType "NONE": anyone on the internet can invoke the function`,
+  ],
+  [
+    "lambda-no-secrets-in-environment",
+    "nc-worker",
+    `Function "nc-worker" has an AWS access key id in environment.variables.AWS_ACCESS_KEY_ID: anyone who can read the function's configuration can read it; read it from Secrets Manager or SSM Parameter Store at run time`,
+  ],
+  [
+    "lambda-environment-kms",
+    "nc-worker",
+    `Function "nc-worker" has environment variables but kmsKeyArn is not set: they are encrypted with Lambda's AWS-managed key only; set kmsKeyArn to a customer-managed key`,
+  ],
+  [
+    "lambda-runtime-supported",
+    "nc-worker",
+    `Function "nc-worker" has runtime "python3.9", which is deprecated: it gets no security patches; move to a supported runtime`,
+  ],
+  [
+    "lambda-function-url-cors",
+    "nc-function-live-url",
+    `Function URL "nc-function-live-url" has cors.allowOrigins ["*"] and cors.allowMethods ["*"]: any web page can call the function with any method; list the allowed origins or methods`,
+  ],
+  [
+    "lambda-permission-scoped",
+    "nc-function-from-s3",
+    `Lambda permission "nc-function-from-s3" lets the service s3.amazonaws.com invoke the function without sourceArn or sourceAccount: any account's resources of that service can invoke it; set sourceArn (or sourceAccount)`,
+  ],
+  [
+    "lambda-permission-scoped",
+    "nc-function-public",
+    `Lambda permission "nc-function-public" has principal "*": anyone can invoke the function; name the account, role or service that invokes it`,
+  ],
+  [
+    "logs-log-group-retention",
+    "nc-logs",
+    `Log group "nc-logs" does not set retentionInDays: CloudWatch Logs keeps its logs forever; set a retention period`,
+  ],
+  [
+    "logs-log-group-retention-year",
+    "nc-logs",
+    `Log group "nc-logs" keeps its logs forever by default, but does not say so (retentionInDays is not set): keep them at least 365 days (retentionInDays 365 or more, or 0)`,
+  ],
+  [
+    "logs-log-group-kms",
+    "nc-logs",
+    `Log group "nc-logs" is not encrypted with a customer-managed key (kmsKeyId is not set): set kmsKeyId`,
   ],
   [
     "cost-budget-exists",
@@ -540,8 +595,16 @@ const EXPECTED: [string, string, string][] = [
   ["ebs-volume-encrypted", "nc-volume", 'EBS volume "nc-volume" is not encrypted: set encrypted to true'],
 ];
 
-/** Production's pack config makes spot and scale-to-zero advisory: those violations are reported last. */
+/**
+ * Production's pack config makes spot and scale-to-zero advisory, and the pack's advisory policies stay so (a
+ * written key policy, DLQs for functions whose callers are unseen, VPC, code signing): those are reported last.
+ */
 const ADVISORY: [string, string, string][] = [
+  [
+    "kms-key-policy-defined",
+    "nc-key",
+    `KMS key "nc-key" has no key policy (policy is not set and no aws.kms.KeyPolicy names it): KMS applies its default policy; write the key's policy in the program`,
+  ],
   [
     "sagemaker-training-spot-checkpoints",
     "nc-training-workflow",
@@ -581,6 +644,31 @@ const ADVISORY: [string, string, string][] = [
     "ec2-security-group-attached",
     "nc-ssh",
     'Security group "nc-ssh" is attached to nothing: no resource of the stack takes its id; attach it to the resource it is for, or remove it',
+  ],
+  [
+    "lambda-failure-destination-unseen-callers",
+    "nc-worker",
+    `Function "nc-worker" has neither a dead-letter queue nor an on-failure destination, and nothing in the program invokes it: if it is invoked asynchronously, events that fail after Lambda's two retries are dropped`,
+  ],
+  [
+    "lambda-in-vpc",
+    "nc-function",
+    `Function "nc-function" does not run in a VPC (vpcConfig.subnetIds is not set): set vpcConfig with private subnets and security groups`,
+  ],
+  [
+    "lambda-in-vpc",
+    "nc-worker",
+    `Function "nc-worker" does not run in a VPC (vpcConfig.subnetIds is not set): set vpcConfig with private subnets and security groups`,
+  ],
+  [
+    "lambda-code-signing",
+    "nc-function",
+    `Function "nc-function" has no code-signing config (codeSigningConfigArn is not set): Lambda deploys unsigned code; set codeSigningConfigArn`,
+  ],
+  [
+    "lambda-code-signing",
+    "nc-worker",
+    `Function "nc-worker" has no code-signing config (codeSigningConfigArn is not set): Lambda deploys unsigned code; set codeSigningConfigArn`,
   ],
 ];
 const ALL_VIOLATIONS = [...EXPECTED, ...ADVISORY];
@@ -622,10 +710,16 @@ describe("mlplat check on the project's own stacks", () => {
     ]);
     expect(code).toBe(1);
     const doc = JSON.parse(stdout) as CheckJson;
-    // Only the production-only rule fires, on every store of the stack (the lake's three among them); the GPU
-    // instances' open egress is advisory in every stack.
+    // Only the production-only rules fire: protection, on every store of the stack (the lake's three among
+    // them), and a year of log retention (dev keeps a month); the rest is what is advisory in every stack.
     expect(new Set(doc.violations.map((v) => `${v.level} ${v.policy}`))).toEqual(
-      new Set(["mandatory stateful-resources-protected", "advisory ec2-no-all-traffic-egress-to-internet"]),
+      new Set([
+        "mandatory stateful-resources-protected",
+        "mandatory logs-log-group-retention-year",
+        "advisory ec2-no-all-traffic-egress-to-internet",
+        "advisory kms-key-policy-defined",
+        "advisory lambda-code-signing",
+      ]),
     );
     expect(doc.violations.map((v) => v.name).filter((name) => name.startsWith("mlplat-dev-lake-"))).toEqual([
       "mlplat-dev-lake-key",

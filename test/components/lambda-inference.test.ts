@@ -122,6 +122,12 @@ describe("InferenceFunction", () => {
     expect(dlq.propertyDependencies.kmsMasterKeyId).toEqual([lakeKey.urn]);
   });
 
+  it("encrypts its environment variables with the lake's key", () => {
+    const fn = resource(run, "aws:lambda/function:Function", "fn");
+    const lakeKey = resource(run, "aws:kms/key:Key", "lake-key");
+    expect(fn.propertyDependencies.kmsKeyArn).toEqual([lakeKey.urn]);
+  });
+
   it("reads models/ of the lake only, and writes only its logs, traces and dead letters", () => {
     const read = policyOf(resource(run, "aws:iam/rolePolicy:RolePolicy", "lake-fn-models-read")).Statement;
     expect(read.find((s) => s.Sid === "ReadZone")?.Resource).toMatch(/\/models\/\*$/);

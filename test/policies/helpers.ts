@@ -92,7 +92,24 @@ export const KEY_ARN = "arn:aws:kms:ap-northeast-2:123456789012:key/lake-key-id"
  * and protected.
  */
 export function compliantLake(): DeclaredResource[] {
-  const key = declared(T.key, "lake-key", { enableKeyRotation: true, tags: TAGS }, { protect: true });
+  const keyPolicy = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministersKey",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::123456789012:root" },
+        Action: "kms:*",
+        Resource: "*",
+      },
+    ],
+  });
+  const key = declared(
+    T.key,
+    "lake-key",
+    { enableKeyRotation: true, policy: keyPolicy, tags: TAGS },
+    { protect: true },
+  );
   const data = declared(T.bucket, "lake-data", { tags: TAGS }, { protect: true });
   const logs = declared(T.bucket, "lake-logs", { tags: TAGS }, { protect: true });
   const allBlocked = {

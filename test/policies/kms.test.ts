@@ -56,3 +56,120 @@ describe("kms-key-rotation", () => {
     ]);
   });
 });
+
+const ADMIN = {
+  Sid: "AccountAdministersKey",
+  Effect: "Allow",
+  Principal: { AWS: "arn:aws:iam::123456789012:root" },
+  Action: "kms:*",
+  Resource: "*",
+};
+const doc = (...statements: Record<string, unknown>[]) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
+
+describe("kms-key-enabled", () => {
+  const policy = "kms-key-enabled";
+
+  it("passes a key left enabled, or enabled explicitly", async () => {
+    expect(await messagesOf(policy, key({ enableKeyRotation: true }))).toEqual([]);
+    expect(await messagesOf(policy, key({ enableKeyRotation: true, isEnabled: true }))).toEqual([]);
+  });
+
+  it("fails a disabled key", async () => {
+    expect(await messagesOf(policy, key({ isEnabled: false }))).toEqual([
+      'KMS key "lake-key" has isEnabled false: nothing can encrypt or decrypt with it; enable it',
+    ]);
+  });
+
+  it("is not applicable to other types, and is not run while isEnabled is unknown", async () => {
+    const { notApplicable } = await evaluateOne(policy, [declared(T.bucket, "b", {})]);
+    expect(notApplicable).toEqual({ [policy]: 1 });
+    const { violations } = await evaluateOne(policy, key({ isEnabled: policyProxy.unknownStringValue }));
+    expect(violations.map((v) => v.level)).toEqual(["advisory"]);
+  });
+});
+
+describe("kms-key-policy-no-wildcard-principal", () => {
+  const policy = "kms-key-policy-no-wildcard-principal";
+  const message = (what: string, statement: string) =>
+    `${what} policy ${statement} allows principal "*" without a condition: any AWS account can use the key; name the principals or add a condition`;
+
+  it("passes named principals, and a * principal limited by a condition, as a string or an object", async () => {
+    const conditioned = {
+      Sid: "OrgUses",
+      Effect: "Allow",
+      Principal: "*",
+      Action: ["kms:Decrypt"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } },
+    };
+    expect(await messagesOf(policy, key({ policy: doc(ADMIN, conditioned) }))).toEqual([]);
+    expect(
+      await messagesOf(policy, key({ policy: { Version: "2012-10-17", Statement: [ADMIN, conditioned] } })),
+    ).toEqual([]);
+    const deny = { Effect: "Deny", Principal: "*", Action: "kms:*", Resource: "*" };
+    expect(await messagesOf(policy, key({ policy: doc(ADMIN, deny) }))).toEqual([]);
+  });
+
+  it("fails each form of * in an Allow without a condition, on the key and on a separate key policy", async () => {
+    for (const principal of ["*", { AWS: "*" }, { AWS: ["arn:aws:iam::123456789012:root", "*"] }]) {
+      const open = { Sid: "Open", Effect: "Allow", Principal: principal, Action: "kms:*", Resource: "*" };
+      expect(await messagesOf(policy, key({ policy: doc(ADMIN, open) }))).toEqual([
+        message('KMS key "lake-key"', 'statement "Open"'),
+      ]);
+    }
+    const separate = declared(KEY_POLICY, "lake-key-policy", {
+      keyId: "lake-key-id",
+      policy: doc(ADMIN, { Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*" }),
+    });
+    expect(await messagesOf(policy, [separate])).toEqual([
+      message('KMS key policy "lake-key-policy"', "statement 2"),
+    ]);
+  });
+
+  it("fails a policy that cannot be read", async () => {
+    expect(await messagesOf(policy, key({ policy: "{not json" }))).toEqual([
+      'KMS key "lake-key" has a policy that cannot be read (not valid JSON: {not json): it cannot be checked',
+    ]);
+  });
+
+  it("is not applicable to keys with the default policy, and is not run while the policy is unknown", async () => {
+    const { violations, notApplicable } = await evaluateOne(policy, key({ enableKeyRotation: true }));
+    expect(violations).toEqual([]);
+    expect(notApplicable).toEqual({ [policy]: 1 });
+    const unknown = await evaluateOne(policy, key({ policy: policyProxy.unknownStringValue }));
+    expect(unknown.violations.map((v) => v.level)).toEqual(["advisory"]);
+  });
+});
+
+describe("kms-key-policy-defined", () => {
+  const policy = "kms-key-policy-defined";
+
+  it("passes a key with its policy, or with a separate key policy naming it, or an unknown one", async () => {
+    expect(await messagesOf(policy, key({ policy: doc(ADMIN) }))).toEqual([]);
+    const separate = declared(
+      KEY_POLICY,
+      "lake-key-policy",
+      { keyId: "lake-key-id", policy: doc(ADMIN) },
+      { propertyDependencies: { keyId: ["urn:pulumi:test::fx::aws:kms/key:Key::lake-key"] } },
+    );
+    expect(await messagesOf(policy, [...key({}), separate])).toEqual([]);
+    expect(await messagesOf(policy, key({ policy: policyProxy.unknownStringValue }))).toEqual([]);
+  });
+
+  it("advises writing the policy of a key that has the default one", async () => {
+    const { violations } = await evaluateOne(policy, key({ enableKeyRotation: true }));
+    expect(violations.map((v) => [v.level, v.message])).toEqual([
+      [
+        "advisory",
+        'KMS key "lake-key" has no key policy (policy is not set and no aws.kms.KeyPolicy names it): KMS applies its default policy; write the key\'s policy in the program',
+      ],
+    ]);
+  });
+
+  it("is not applicable to a stack without keys", async () => {
+    const { notApplicable } = await evaluateOne(policy, [declared(T.bucket, "b", {})]);
+    expect(notApplicable).toEqual({ [policy]: 1 });
+  });
+});

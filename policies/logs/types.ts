@@ -1,0 +1,4 @@
+/** CloudWatch Logs type tokens the log policies check. */
+export const LOGS = {
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+} as const;
