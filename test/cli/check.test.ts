@@ -742,15 +742,30 @@ describe("mlplat check on the project's own stacks", () => {
     ]);
     expect(code).toBe(1);
     const doc = JSON.parse(stdout) as CheckJson;
-    // Only the production-only rule fires, on every store of the stack (the lake's three among them); the GPU
-    // instances' open egress is advisory in every stack.
+    // Only the production-only rule fires, on every store of the stack (the lake's three among them). Advisory
+    // in every stack: the GPU instances' open egress, and the lake's data bucket has no cross-region replica and,
+    // with dev's etlTrigger off, no event notifications.
     expect(new Set(doc.violations.map((v) => `${v.level} ${v.policy}`))).toEqual(
-      new Set(["mandatory stateful-resources-protected", "advisory ec2-no-all-traffic-egress-to-internet"]),
+      new Set([
+        "mandatory stateful-resources-protected",
+        "advisory s3-bucket-replication",
+        "advisory s3-bucket-event-notifications",
+        "advisory ec2-no-all-traffic-egress-to-internet",
+      ]),
     );
-    expect(doc.violations.map((v) => v.name).filter((name) => name.startsWith("mlplat-dev-lake-"))).toEqual([
-      "mlplat-dev-lake-key",
-      "mlplat-dev-lake-data",
-      "mlplat-dev-lake-logs",
+    const lake = (level: string) =>
+      doc.violations
+        .filter((v) => v.level === level && v.name.startsWith("mlplat-dev-lake-"))
+        .map((v) => `${v.policy} ${v.name}`);
+    expect(lake("mandatory")).toEqual([
+      "stateful-resources-protected mlplat-dev-lake-key",
+      "stateful-resources-protected mlplat-dev-lake-data",
+      "stateful-resources-protected mlplat-dev-lake-logs",
+    ]);
+    // The logs bucket only receives access logs: neither advisory rule applies to it.
+    expect(lake("advisory")).toEqual([
+      "s3-bucket-replication mlplat-dev-lake-data",
+      "s3-bucket-event-notifications mlplat-dev-lake-data",
     ]);
   });
   it("locates a violation in the template at the TypeScript line that declares the resource (sarif)", () => {
