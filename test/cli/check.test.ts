@@ -89,6 +89,46 @@ const EXPECTED: [string, string, string][] = [
     "nc-weak",
     `bucket "nc-weak" has a bucket policy without a statement denying s3:* on the bucket and its objects when aws:SecureTransport is false`,
   ],
+  [
+    "s3-bucket-access-logging",
+    "nc-plain",
+    'bucket "nc-plain" has no server access logging: add a BucketLogging with a targetBucket',
+  ],
+  [
+    "s3-bucket-access-logging",
+    "nc-weak",
+    'bucket "nc-weak" has no server access logging: add a BucketLogging with a targetBucket',
+  ],
+  [
+    "s3-bucket-acl-not-public",
+    "nc-weak-acl",
+    'BucketAcl "nc-weak-acl" has acl "public-read", which lets anyone list the bucket: use "private"',
+  ],
+  [
+    "s3-bucket-acls-disabled",
+    "nc-weak-ownership",
+    'BucketOwnershipControls "nc-weak-ownership" has rule.objectOwnership "BucketOwnerPreferred", which keeps ACLs in force: set it to "BucketOwnerEnforced"',
+  ],
+  [
+    "s3-bucket-policy-not-public",
+    "nc-weak-policy",
+    'BucketPolicy "nc-weak-policy" policy statement "PublicRead" allows s3:GetObject to any principal ("*") without a condition that confines it to an account, organization, VPC or endpoint: name the principals or add such a condition',
+  ],
+  [
+    "s3-bucket-policy-no-lockout",
+    "nc-weak-policy",
+    'BucketPolicy "nc-weak-policy" policy statement "FreezePolicy" denies s3:PutBucketPolicy, s3:DeleteBucketPolicy to every principal without a condition, so only the account root could change the bucket policy again: exempt the administrators with a condition or narrow the actions',
+  ],
+  [
+    "s3-lifecycle-abort-incomplete-uploads",
+    "nc-weak-lifecycle",
+    'BucketLifecycleConfiguration "nc-weak-lifecycle" has no enabled rule that aborts incomplete multipart uploads for the whole bucket: add a rule with status "Enabled", an empty filter and abortIncompleteMultipartUpload { daysAfterInitiation: 7 }',
+  ],
+  [
+    "s3-object-kms-cmk",
+    "nc-readme",
+    'BucketObject "nc-readme" has no kmsKeyId: set it to a customer-managed KMS key ARN',
+  ],
   ["kms-key-rotation", "nc-key", `KMS key "nc-key" does not rotate: set enableKeyRotation to true`],
   [
     "kms-key-enabled",
@@ -220,7 +260,42 @@ const EXPECTED: [string, string, string][] = [
   [
     "sagemaker-notebook-instance-secure",
     "nc-notebook",
+    'Notebook instance "nc-notebook" accepts IMDSv1 (instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion is not set): set it to "2"',
+  ],
+  [
+    "sagemaker-notebook-instance-secure",
+    "nc-notebook",
     `Notebook instance "nc-notebook" has no kmsKeyId: its storage is not encrypted with a customer-managed key`,
+  ],
+  [
+    "sagemaker-notebook-role-least-privilege",
+    "nc-notebook",
+    'Notebook instance "nc-notebook" runs as role "nc-role", whose policy "nc-admin" statement 1 allows every action ("*"): grant only the actions the notebook needs',
+  ],
+  [
+    "sagemaker-domain-kms",
+    "nc-studio",
+    `Domain "nc-studio" has no kmsKeyId: its users' home directories are not encrypted with a customer-managed key`,
+  ],
+  [
+    "sagemaker-data-quality-job-encrypted",
+    "nc-drift",
+    'Data quality job definition "nc-drift" has no dataQualityJobOutputConfig.kmsKeyId: its monitoring reports are not encrypted with a customer-managed key',
+  ],
+  [
+    "sagemaker-data-quality-job-encrypted",
+    "nc-drift",
+    `Data quality job definition "nc-drift" has no jobResources.clusterConfig.volumeKmsKeyId: its instances' volumes are not encrypted with a customer-managed key`,
+  ],
+  [
+    "sagemaker-data-quality-job-encrypted",
+    "nc-drift",
+    'Data quality job definition "nc-drift" does not encrypt traffic between its instances (networkConfig.enableInterContainerTrafficEncryption is not set): set it to true',
+  ],
+  [
+    "sagemaker-flow-definition-kms",
+    "nc-review",
+    'Flow definition "nc-review" has no outputConfig.kmsKeyId: its human-loop output is not encrypted with a customer-managed key',
   ],
   [
     "eks-cluster-endpoint-private",
@@ -253,6 +328,16 @@ const EXPECTED: [string, string, string][] = [
     `Node group "nc-gpu-nodes" uses p5.48xlarge, not in this stack's allowedInstanceTypes (g4dn.xlarge, g5.xlarge, p3.2xlarge, g5.2xlarge, g5.12xlarge, p3.8xlarge, p4d.24xlarge, m5.large, m5.xlarge)`,
   ],
   [
+    "eks-cluster-public-endpoint-disabled",
+    "nc-cluster",
+    'EKS cluster "nc-cluster" has a public API endpoint (the default when endpointPublicAccess is not false): set vpcConfig.endpointPublicAccess to false and reach the API from inside the VPC',
+  ],
+  [
+    "eks-node-group-ssh-restricted",
+    "nc-gpu-nodes",
+    'EKS node group "nc-gpu-nodes" sets remoteAccess.ec2SshKey without sourceSecurityGroupIds: EKS opens SSH on its nodes to 0.0.0.0/0; name the source security groups or drop remoteAccess',
+  ],
+  [
     "bedrock-invoke-scoped-to-models",
     "nc-bedrock-invoke",
     `RolePolicy "nc-bedrock-invoke" policy statement "AnyModel" grants model invocation on "arn:aws:bedrock:us-east-1::foundation-model/*": list the model ARNs (arn:aws:bedrock:<region>::foundation-model/<id>) it may invoke`,
@@ -261,6 +346,16 @@ const EXPECTED: [string, string, string][] = [
     "bedrock-invocation-logging",
     "nc-bedrock-invoke",
     `"nc-bedrock-invoke" grants Bedrock model invocation, but the stack declares no model-invocation logging: prompts and answers leave no record`,
+  ],
+  [
+    "bedrock-agent-kms",
+    "nc-agent",
+    'Bedrock agent "nc-agent" has no customerEncryptionKeyArn: its data is encrypted with an AWS-owned key, not a customer-managed one',
+  ],
+  [
+    "bedrock-agent-guardrail",
+    "nc-agent",
+    'Bedrock agent "nc-agent" has no guardrail (guardrailConfigurations[].guardrailIdentifier is not set): its prompts and answers pass no content filter',
   ],
   [
     "lambda-function-limits",
@@ -398,6 +493,31 @@ const EXPECTED: [string, string, string][] = [
     `Redshift Serverless workgroup "nc-rs-workgroup" sets require_ssl to "false": set it to true`,
   ],
   [
+    "redshift-in-vpc",
+    "nc-redshift",
+    `Redshift cluster "nc-redshift" names no clusterSubnetGroupName: Redshift places it in the default VPC; give it an aws.redshift.SubnetGroup of the platform's private subnets`,
+  ],
+  [
+    "redshift-in-vpc",
+    "nc-redshift",
+    'Redshift cluster "nc-redshift" leaves enhancedVpcRouting unset (false): set it to true so that COPY and UNLOAD traffic stays in the VPC',
+  ],
+  [
+    "redshift-in-vpc",
+    "nc-rs-workgroup",
+    'Redshift Serverless workgroup "nc-rs-workgroup" leaves enhancedVpcRouting unset (false): set it to true so that COPY and UNLOAD traffic stays in the VPC',
+  ],
+  [
+    "redshift-cluster-maintained",
+    "nc-redshift",
+    `Redshift cluster "nc-redshift" sets allowVersionUpgrade to false: it misses the engine's security fixes; remove it or set it to true`,
+  ],
+  [
+    "redshift-cluster-maintained",
+    "nc-redshift",
+    'Redshift cluster "nc-redshift" sets automatedSnapshotRetentionPeriod to 0, which turns automated snapshots off: keep them 1 to 35 days',
+  ],
+  [
     "glue-data-catalog-encrypted",
     "nc-glue-db",
     `CatalogDatabase "nc-glue-db" puts data into the Glue Data Catalog, but the stack declares no aws.glue.DataCatalogEncryptionSettings: the catalog's metadata and connection passwords are not encrypted with a KMS key`,
@@ -448,6 +568,11 @@ const EXPECTED: [string, string, string][] = [
     `Workgroup "nc-athena" sets no bytesScannedCutoffPerQuery: one query may scan, and bill, every byte it can reach; set at most 1099511627776 bytes (1 TiB)`,
   ],
   [
+    "athena-database-encrypted",
+    "nc-athena-db",
+    'Athena database "nc-athena-db" sets no encryptionConfiguration.encryptionOption: the results Athena writes for it are not encrypted by Athena; set SSE_KMS with a kmsKey',
+  ],
+  [
     "stepfunctions-logging-all",
     "nc-training-workflow",
     `State machine "nc-training-workflow" has no loggingConfiguration: set level "ALL", includeExecutionData true and a logDestination (a CloudWatch Logs group ARN ending in ":*")`,
@@ -460,7 +585,7 @@ const EXPECTED: [string, string, string][] = [
   [
     "cost-estimate-within-budget",
     "nc-budget",
-    'Estimated monthly cost $55,659.55 ($55,659.55 fixed + $0.00 usage, ap-northeast-2 prices) exceeds the budget of $10.00 (Budget "nc-budget"): lower the fixed costs `mlplat cost` lists, or raise the budget on purpose',
+    'Estimated monthly cost $55,660.55 ($55,660.55 fixed + $0.00 usage, ap-northeast-2 prices) exceeds the budget of $10.00 (Budget "nc-budget"): lower the fixed costs `mlplat cost` lists, or raise the budget on purpose',
   ],
   [
     "dynamodb-pitr",
@@ -593,6 +718,26 @@ const EXPECTED: [string, string, string][] = [
     'EFS file system "nc-efs" is encrypted with the AWS-managed key aws/elasticfilesystem (no kmsKeyId): set kmsKeyId to a customer-managed KMS key',
   ],
   ["ebs-volume-encrypted", "nc-volume", 'EBS volume "nc-volume" is not encrypted: set encrypted to true'],
+  [
+    "resource-policy-not-public",
+    "nc-alerts-policy",
+    'TopicPolicy "nc-alerts-policy" policy statement "AnyonePublishes" allows everyone (Principal "*") sns:Publish with no condition that limits who: name the principals, or add aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce or aws:SourceArn',
+  ],
+  [
+    "resource-policy-service-source-condition",
+    "nc-alerts-policy",
+    `TopicPolicy "nc-alerts-policy" policy statement "EventBridgePublishes" allows the service events.amazonaws.com with no aws:SourceArn, aws:SourceAccount or aws:SourceOrgID condition: any account's resources of that service could use it`,
+  ],
+  [
+    "messaging-encrypted",
+    "nc-alerts",
+    'Topic "nc-alerts" is not encrypted at rest (no kmsMasterKeyId): set a KMS key',
+  ],
+  [
+    "apigateway-authorized",
+    "nc-api-predict",
+    'Route "nc-api-predict" (POST /predict) lets anyone call it (authorizationType "NONE"): set an authorizer',
+  ],
 ];
 
 /**
@@ -600,6 +745,31 @@ const EXPECTED: [string, string, string][] = [
  * written key policy, DLQs for functions whose callers are unseen, VPC, code signing): those are reported last.
  */
 const ADVISORY: [string, string, string][] = [
+  [
+    "s3-bucket-object-lock",
+    "nc-weak",
+    'Bucket "nc-weak" has objectLockEnabled false: set it to true to keep objects write-once',
+  ],
+  [
+    "s3-bucket-replication",
+    "nc-plain",
+    'bucket "nc-plain" has no replication configuration: add a BucketReplicationConfig to another region',
+  ],
+  [
+    "s3-bucket-replication",
+    "nc-weak",
+    'bucket "nc-weak" has no replication configuration: add a BucketReplicationConfig to another region',
+  ],
+  [
+    "s3-bucket-event-notifications",
+    "nc-plain",
+    'bucket "nc-plain" has no BucketNotification: send its events to EventBridge (eventbridge: true) or a Lambda function, queue or topic',
+  ],
+  [
+    "s3-bucket-event-notifications",
+    "nc-weak",
+    'bucket "nc-weak" has no BucketNotification: send its events to EventBridge (eventbridge: true) or a Lambda function, queue or topic',
+  ],
   [
     "kms-key-policy-defined",
     "nc-key",
@@ -619,31 +789,6 @@ const ADVISORY: [string, string, string][] = [
     "eks-gpu-node-group-spot",
     "nc-gpu-nodes",
     `GPU node group "nc-gpu-nodes" runs on-demand GPUs: use capacityType SPOT, with on-demand only as a fallback from zero`,
-  ],
-  [
-    "ec2-no-http-from-internet",
-    "nc-open",
-    'Security group "nc-open" opens plain HTTP (port 80) to the internet (::/0) in ingress.1: serve HTTPS on 443 instead, or narrow the source',
-  ],
-  [
-    "ec2-no-http-from-internet",
-    "nc-open",
-    'Security group "nc-open" opens plain HTTP (port 80) to the internet (0.0.0.0/0) in ingress.2: serve HTTPS on 443 instead, or narrow the source',
-  ],
-  [
-    "ec2-no-all-traffic-egress-to-internet",
-    "nc-open",
-    'Security group "nc-open" lets all traffic out to the internet (0.0.0.0/0) in egress.0: allow only the ports and destinations the workload uses (prefix lists for AWS services)',
-  ],
-  [
-    "ec2-security-group-attached",
-    "nc-open",
-    'Security group "nc-open" is attached to nothing: no resource of the stack takes its id; attach it to the resource it is for, or remove it',
-  ],
-  [
-    "ec2-security-group-attached",
-    "nc-ssh",
-    'Security group "nc-ssh" is attached to nothing: no resource of the stack takes its id; attach it to the resource it is for, or remove it',
   ],
   [
     "lambda-failure-destination-unseen-callers",
@@ -669,6 +814,41 @@ const ADVISORY: [string, string, string][] = [
     "lambda-code-signing",
     "nc-worker",
     `Function "nc-worker" has no code-signing config (codeSigningConfigArn is not set): Lambda deploys unsigned code; set codeSigningConfigArn`,
+  ],
+  [
+    "redshift-database-name",
+    "nc-redshift",
+    'Redshift cluster "nc-redshift" leaves databaseName unset, so its database is the default "dev": name it',
+  ],
+  [
+    "redshift-database-name",
+    "nc-rs-namespace",
+    'Redshift Serverless namespace "nc-rs-namespace" leaves dbName unset, so its database is the default "dev": name it',
+  ],
+  [
+    "ec2-no-http-from-internet",
+    "nc-open",
+    'Security group "nc-open" opens plain HTTP (port 80) to the internet (::/0) in ingress.1: serve HTTPS on 443 instead, or narrow the source',
+  ],
+  [
+    "ec2-no-http-from-internet",
+    "nc-open",
+    'Security group "nc-open" opens plain HTTP (port 80) to the internet (0.0.0.0/0) in ingress.2: serve HTTPS on 443 instead, or narrow the source',
+  ],
+  [
+    "ec2-no-all-traffic-egress-to-internet",
+    "nc-open",
+    'Security group "nc-open" lets all traffic out to the internet (0.0.0.0/0) in egress.0: allow only the ports and destinations the workload uses (prefix lists for AWS services)',
+  ],
+  [
+    "ec2-security-group-attached",
+    "nc-open",
+    'Security group "nc-open" is attached to nothing: no resource of the stack takes its id; attach it to the resource it is for, or remove it',
+  ],
+  [
+    "ec2-security-group-attached",
+    "nc-ssh",
+    'Security group "nc-ssh" is attached to nothing: no resource of the stack takes its id; attach it to the resource it is for, or remove it',
   ],
 ];
 const ALL_VIOLATIONS = [...EXPECTED, ...ADVISORY];
@@ -711,7 +891,9 @@ describe("mlplat check on the project's own stacks", () => {
     expect(code).toBe(1);
     const doc = JSON.parse(stdout) as CheckJson;
     // Only the production-only rules fire: protection, on every store of the stack (the lake's three among
-    // them), and a year of log retention (dev keeps a month); the rest is what is advisory in every stack.
+    // them), and a year of log retention (dev keeps a month). Advisory in every stack: the GPU instances' open
+    // egress, key policies left to KMS's default, unsigned Lambda code, and the lake's data bucket has no
+    // cross-region replica and, with dev's etlTrigger off, no event notifications.
     expect(new Set(doc.violations.map((v) => `${v.level} ${v.policy}`))).toEqual(
       new Set([
         "mandatory stateful-resources-protected",
@@ -719,12 +901,23 @@ describe("mlplat check on the project's own stacks", () => {
         "advisory ec2-no-all-traffic-egress-to-internet",
         "advisory kms-key-policy-defined",
         "advisory lambda-code-signing",
+        "advisory s3-bucket-replication",
+        "advisory s3-bucket-event-notifications",
       ]),
     );
-    expect(doc.violations.map((v) => v.name).filter((name) => name.startsWith("mlplat-dev-lake-"))).toEqual([
-      "mlplat-dev-lake-key",
-      "mlplat-dev-lake-data",
-      "mlplat-dev-lake-logs",
+    const lake = (level: string) =>
+      doc.violations
+        .filter((v) => v.level === level && v.name.startsWith("mlplat-dev-lake-"))
+        .map((v) => `${v.policy} ${v.name}`);
+    expect(lake("mandatory")).toEqual([
+      "stateful-resources-protected mlplat-dev-lake-key",
+      "stateful-resources-protected mlplat-dev-lake-data",
+      "stateful-resources-protected mlplat-dev-lake-logs",
+    ]);
+    // The logs bucket only receives access logs: neither advisory rule applies to it.
+    expect(lake("advisory")).toEqual([
+      "s3-bucket-replication mlplat-dev-lake-data",
+      "s3-bucket-event-notifications mlplat-dev-lake-data",
     ]);
   });
   it("locates a violation in the template at the TypeScript line that declares the resource (sarif)", () => {
@@ -791,7 +984,7 @@ describe("mlplat check on a deliberately non-compliant program (--program)", () 
     const out = runs.text?.stdout ?? "";
     expect(out).toMatch(
       new RegExp(
-        `^Stack noncompliant/prod: 49 resources, ${ALL_POLICIES.length} policies \\(mlplat-guardrails@0\\.1\\.0, policies/config/prod\\.json\\)$`,
+        `^Stack noncompliant/prod: 69 resources, ${ALL_POLICIES.length} policies \\(mlplat-guardrails@0\\.1\\.0, policies/config/prod\\.json\\)$`,
         "m",
       ),
     );
