@@ -171,12 +171,22 @@ export function validateGpuNodeGroupSettings(s: ResolvedGpuNodeGroupSettings): V
 export interface KarpenterSettings {
   /** Instance families the GPU node pool may launch (seed §5.1). @default ["g5", "g4dn"] */
   gpuInstanceFamilies?: string[];
+  /**
+   * Instance sizes the GPU node pool may launch within those families (one GPU each at xlarge, as the seed's
+   * g4dn.xlarge and g5.xlarge): with the families, the instance types the stack's allowlist judges.
+   * @default ["xlarge"]
+   */
+  gpuInstanceSizes?: string[];
   /** Most GPUs the pool may run at once: the cost ceiling. @default 10 */
   gpuLimit?: number;
 }
 
 export function resolveKarpenterSettings(s: KarpenterSettings = {}): Required<KarpenterSettings> {
-  return { gpuInstanceFamilies: [...(s.gpuInstanceFamilies ?? ["g5", "g4dn"])], gpuLimit: s.gpuLimit ?? 10 };
+  return {
+    gpuInstanceFamilies: [...(s.gpuInstanceFamilies ?? ["g5", "g4dn"])],
+    gpuInstanceSizes: [...(s.gpuInstanceSizes ?? ["xlarge"])],
+    gpuLimit: s.gpuLimit ?? 10,
+  };
 }
 
 export function validateKarpenterSettings(s: Required<KarpenterSettings>): ValidationIssue[] {
@@ -195,6 +205,21 @@ export function validateKarpenterSettings(s: Required<KarpenterSettings>): Valid
         path: `gpuInstanceFamilies.${i}`,
         value: f,
         expected: `an NVIDIA GPU family: ${families.join(", ")}`,
+      });
+  });
+  if (s.gpuInstanceSizes.length === 0) {
+    issues.push({
+      path: "gpuInstanceSizes",
+      value: s.gpuInstanceSizes,
+      expected: "at least one size, e.g. xlarge",
+    });
+  }
+  s.gpuInstanceSizes.forEach((size, i) => {
+    if (!/^(?:metal|(?:\d+)?x?large|medium)$/.test(size))
+      issues.push({
+        path: `gpuInstanceSizes.${i}`,
+        value: size,
+        expected: "an EC2 instance size such as xlarge, 2xlarge, 12xlarge or metal",
       });
   });
   wholeNumbers(issues)("gpuLimit", s.gpuLimit, 1, 1000);

@@ -333,6 +333,7 @@ export class Karpenter extends pulumi.ComponentResource {
                   operator: "In",
                   values: settings.gpuInstanceFamilies,
                 },
+                { key: "karpenter.k8s.aws/instance-size", operator: "In", values: settings.gpuInstanceSizes },
                 // Both allowed: Karpenter takes spot when it can and falls back to on-demand when it cannot.
                 { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot", "on-demand"] },
               ],

@@ -68,6 +68,9 @@ export const EksConfigSchema = z.strictObject({
       gpuInstanceFamilies: z
         .array(z.string({ error: "an instance family" }), { error: "a list of instance families" })
         .optional(),
+      gpuInstanceSizes: z
+        .array(z.string({ error: "an instance size" }), { error: "a list of instance sizes" })
+        .optional(),
       gpuLimit: z.number({ error: "a whole number" }).optional(),
     })
     .optional(),

@@ -160,6 +160,7 @@ export function nodeGroupView(
 const KARPENTER = {
   category: "karpenter.k8s.aws/instance-category",
   family: "karpenter.k8s.aws/instance-family",
+  size: "karpenter.k8s.aws/instance-size",
   gpuCount: "karpenter.k8s.aws/instance-gpu-count",
   gpuName: "karpenter.k8s.aws/instance-gpu-name",
   gpuManufacturer: "karpenter.k8s.aws/instance-gpu-manufacturer",
@@ -208,7 +209,14 @@ function karpenterView(props: Record<string, unknown>, label: string): NodeGroup
         requirement(KARPENTER.gpuCount)?.values[0] !== undefined),
     instanceTypes: () => {
       const r = requirement(KARPENTER.instanceType);
-      return r?.operator === "In" ? r.values : ["any instance type its requirements allow"];
+      if (r?.operator === "In") return r.values;
+      // Families and sizes name the instance types too: every family in every size.
+      const families = requirement(KARPENTER.family);
+      const sizes = requirement(KARPENTER.size);
+      if (families?.operator === "In" && sizes?.operator === "In") {
+        return families.values.flatMap((f) => sizes.values.map((s) => `${f}.${s}`));
+      }
+      return ["any instance type its requirements allow"];
     },
     isSpot: () => requirement(KARPENTER.capacityType)?.values.includes("spot") === true,
     taints: () => {

@@ -198,6 +198,7 @@ describe("Karpenter", () => {
           nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "gpu" },
           requirements: [
             { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g5", "g4dn"] },
+            { key: "karpenter.k8s.aws/instance-size", operator: "In", values: ["xlarge"] },
             { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot", "on-demand"] },
           ],
           taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }],

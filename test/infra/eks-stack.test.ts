@@ -104,10 +104,14 @@ describe("EKS with Karpenter", () => {
     expect(
       configProblems("dev", {
         ...devWithEks(),
-        "mlplat:eks": { ...eks, karpenter: { enabled: true, gpuInstanceFamilies: ["m5"], gpuLimit: 0 } },
+        "mlplat:eks": {
+          ...eks,
+          karpenter: { enabled: true, gpuInstanceFamilies: ["m5"], gpuInstanceSizes: ["huge"], gpuLimit: 0 },
+        },
       }),
     ).toEqual([
       'mlplat:eks.karpenter.gpuInstanceFamilies.0: got "m5", expected an NVIDIA GPU family: g4dn, g5, g6, p3, p4d, p5',
+      'mlplat:eks.karpenter.gpuInstanceSizes.0: got "huge", expected an EC2 instance size such as xlarge, 2xlarge, 12xlarge or metal',
       "mlplat:eks.karpenter.gpuLimit: got 0, expected a whole number from 1 to 1000",
     ]);
   });

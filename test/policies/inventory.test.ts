@@ -190,12 +190,24 @@ describe("policy inventory", () => {
         id: "PIPELINE-LOGS-1",
         resource: "*-pipeline-log-delivery",
         reason: expect.stringContaining("which AWS offers on Resource '*' only") as string,
+        actions: [
+          "logs:CreateLogDelivery",
+          "logs:UpdateLogDelivery",
+          "logs:DeleteLogDelivery",
+          "logs:PutResourcePolicy",
+        ],
       },
       {
         policy: "iam-no-write-on-all-resources",
         id: "GPU-SSM-1",
         resource: "*-session-manager",
         reason: expect.stringContaining("are offered on Resource '*' only") as string,
+        actions: [
+          "ssmmessages:CreateControlChannel",
+          "ssmmessages:CreateDataChannel",
+          "ssmmessages:OpenControlChannel",
+          "ssmmessages:OpenDataChannel",
+        ],
       },
     ]);
   });

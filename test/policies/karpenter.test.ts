@@ -59,6 +59,22 @@ describe("Karpenter NodePools under the GPU node-group policies", () => {
     expect(await messagesOf("eks-gpu-node-group-scale-to-zero", [pool])).toEqual([]);
   });
 
+  it("read a pool's instance types from its families and sizes", async () => {
+    const pool = (sizes: string[]) =>
+      nodePool("gpu", {
+        requirements: [
+          requirement("karpenter.k8s.aws/instance-family", ["g5", "g4dn"]),
+          requirement("karpenter.k8s.aws/instance-size", sizes),
+        ],
+        taints: [GPU_TAINT],
+      });
+    expect(await messagesOf("eks-node-group-instance-allowlist", [pool(["xlarge"])])).toEqual([]);
+    expect(await messagesOf("eks-node-group-instance-allowlist", [pool(["xlarge", "48xlarge"])])).toEqual([
+      'Karpenter NodePool "gpu" uses g5.48xlarge, g4dn.48xlarge, not in this stack\'s allowedInstanceTypes ' +
+        "(g4dn.xlarge, g5.xlarge, p3.2xlarge, m5.large, m5.xlarge)",
+    ]);
+  });
+
   it("leave CPU pools to the allowlist alone, and do not run on requirements unknown during preview", async () => {
     const cpu = nodePool("general", {
       requirements: [requirement("node.kubernetes.io/instance-type", ["m5.large"])],
