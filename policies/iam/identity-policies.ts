@@ -145,3 +145,18 @@ export function listOf(items: readonly string[]): string {
   const shown = items.slice(0, 5).join(", ");
   return items.length > 5 ? `${shown} and ${items.length - 5} more` : shown;
 }
+
+/**
+ * For each Allow statement on every resource that no condition limits, the listed actions it allows (wildcards
+ * included), located for messages: what the policies about dangerous actions on `*` report.
+ */
+export function unconstrainedGrantsOf(
+  args: ResourceValidationArgs,
+  actions: readonly string[],
+): { where: string; found: string[] }[] {
+  return allowStatements(args).flatMap(({ statement, where }) => {
+    if (!unconstrained(statement)) return [];
+    const found = actions.filter((a) => allowsAction(statement, a));
+    return found.length > 0 ? [{ where, found }] : [];
+  });
+}

@@ -1,13 +1,6 @@
 import { resourcePolicy } from "../lib/define";
 import { CREDENTIALS_EXPOSURE_ACTIONS } from "../lib/iam-actions";
-import {
-  allowStatements,
-  allowsAction,
-  describeResource,
-  IAM_POLICY_TYPES,
-  listOf,
-  unconstrained,
-} from "./identity-policies";
+import { describeResource, IAM_POLICY_TYPES, listOf, unconstrainedGrantsOf } from "./identity-policies";
 
 /**
  * No identity policy allows, on every resource, an action whose response carries credentials
@@ -26,14 +19,10 @@ export const iamNoCredentialsExposure = resourcePolicy({
   types: IAM_POLICY_TYPES,
   checkov: ["CKV_AWS_107", "CKV_AWS_287"],
   validate: (args, report) => {
-    for (const { statement, where } of allowStatements(args)) {
-      if (!unconstrained(statement)) continue;
-      const found = CREDENTIALS_EXPOSURE_ACTIONS.filter((a) => allowsAction(statement, a));
-      if (found.length > 0) {
-        report(
-          `${describeResource(args)} ${where} allows the credential-returning actions ${listOf(found)} on every resource ("*")`,
-        );
-      }
+    for (const { where, found } of unconstrainedGrantsOf(args, CREDENTIALS_EXPOSURE_ACTIONS)) {
+      report(
+        `${describeResource(args)} ${where} allows the credential-returning actions ${listOf(found)} on every resource ("*")`,
+      );
     }
   },
 });

@@ -1,13 +1,6 @@
 import { resourcePolicy } from "../lib/define";
 import { DATA_EXFILTRATION_ACTIONS } from "../lib/iam-actions";
-import {
-  allowStatements,
-  allowsAction,
-  describeResource,
-  IAM_POLICY_TYPES,
-  listOf,
-  unconstrained,
-} from "./identity-policies";
+import { describeResource, IAM_POLICY_TYPES, listOf, unconstrainedGrantsOf } from "./identity-policies";
 
 /**
  * No identity policy allows reading every object, parameter or secret (`s3:GetObject`, `ssm:GetParameter*`,
@@ -26,12 +19,8 @@ export const iamNoDataExfiltration = resourcePolicy({
   types: IAM_POLICY_TYPES,
   checkov: ["CKV_AWS_108", "CKV_AWS_288"],
   validate: (args, report) => {
-    for (const { statement, where } of allowStatements(args)) {
-      if (!unconstrained(statement)) continue;
-      const found = DATA_EXFILTRATION_ACTIONS.filter((a) => allowsAction(statement, a));
-      if (found.length > 0) {
-        report(`${describeResource(args)} ${where} allows ${listOf(found)} on every resource ("*")`);
-      }
+    for (const { where, found } of unconstrainedGrantsOf(args, DATA_EXFILTRATION_ACTIONS)) {
+      report(`${describeResource(args)} ${where} allows ${listOf(found)} on every resource ("*")`);
     }
   },
 });
